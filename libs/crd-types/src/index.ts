@@ -1,0 +1,11 @@
+export * from "./common.ts";
+export { renderCrd } from "./crd.ts";
+export { KINDS } from "./kinds.ts";
+export { renderCrdFiles } from "./crd-files.ts";
+export * from "./kinds/shared-fields.ts";
+export * from "./kinds/worker-account.ts";
+export * from "./kinds/worker-version.ts";
+export * from "./kinds/worker-deployment.ts";
+export * from "./kinds/worker-release.ts";
+export * from "./kinds/job-builder.ts";
+export * from "./kinds/worker-bundle.ts";

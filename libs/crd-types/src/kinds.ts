@@ -1,0 +1,9 @@
+import type { KindDefinition } from "./common.ts";
+import { jobBuilder } from "./kinds/job-builder.ts";
+import { workerAccount } from "./kinds/worker-account.ts";
+import { workerBundle } from "./kinds/worker-bundle.ts";
+import { workerDeployment } from "./kinds/worker-deployment.ts";
+import { workerRelease } from "./kinds/worker-release.ts";
+import { workerVersion } from "./kinds/worker-version.ts";
+
+export const KINDS: readonly KindDefinition[] = [workerAccount, workerVersion, workerDeployment, workerRelease, jobBuilder, workerBundle];
