@@ -9,3 +9,4 @@ export * from "./kinds/worker-deployment.ts";
 export * from "./kinds/worker-release.ts";
 export * from "./kinds/job-builder.ts";
 export * from "./kinds/worker-bundle.ts";
+export * from "./naming.ts";

@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { scriptSecretName, SECRET_NAME, secretEnvName } from "./naming.ts";
+
+describe("naming", () => {
+  it("gives distinct Secret names to (a-b, c) and (a, b-c)", () => {
+    expect(scriptSecretName("a-b", "c")).not.toBe(scriptSecretName("a", "b-c"));
+    expect(scriptSecretName("acc", "hello")).toBe("worker-secrets.acc.hello");
+  });
+
+  it("derives env var names from script and secret names", () => {
+    expect(secretEnvName("my-worker", "API_KEY")).toBe("MY_WORKER__API_KEY");
+    expect(SECRET_NAME.test("API_KEY")).toBe(true);
+    expect(SECRET_NAME.test("bad-name")).toBe(false);
+  });
+});

@@ -1,0 +1,14 @@
+// Names and env vars that the API, the operator and the job-builder must agree on.
+
+/** Cloudflare secret names become env var names and Secret keys: keep them to that shape. */
+export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** The Secret holding a script's secrets (keys = secret names). Dots cannot occur in account or script
+ * names, so the name is unambiguous. */
+export const scriptSecretName = (accountId: string, scriptName: string) => `worker-secrets.${accountId}.${scriptName}`;
+
+/** Prefix of the env vars that carry a script's secrets into the bundle pods (Deployment envFrom.prefix). */
+export const secretEnvPrefix = (scriptName: string) => `${scriptName.toUpperCase().replaceAll("-", "_")}__`;
+
+/** The env var workerd reads a secret binding from (`fromEnvironment`). */
+export const secretEnvName = (scriptName: string, secretName: string) => `${secretEnvPrefix(scriptName)}${secretName}`;
