@@ -36,7 +36,8 @@ export function validateModuleName(name: string): string {
         ? "is longer than 256 bytes"
         : name.startsWith("/")
           ? "is an absolute path"
-          : /[\\\u0000-\u001f\u007f]/.test(name)
+          : // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+            /[\\\u0000-\u001f\u007f]/.test(name)
             ? "contains a backslash or a control character"
             : !/^[A-Za-z0-9._\-@+~/ ]+$/.test(name)
               ? "contains characters outside [A-Za-z0-9._-@+~/ ]"
