@@ -1,18 +1,51 @@
 #!/usr/bin/env node
-import { KINDS } from "@fireworkers/crd-types";
+import { KubeConfig } from "@kubernetes/client-node";
 import { createLogger, startHealthServer } from "@fireworkers/observability";
+import { loadConfig } from "./config.ts";
+import { createOperator } from "./operator.ts";
+import { createKube } from "./runtime/kube.ts";
+import { startLeaderElection } from "./runtime/leader-election.ts";
+import { createMetrics } from "./runtime/metrics.ts";
 
 const log = createLogger("operator");
+const config = loadConfig();
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromDefault();
+const kube = createKube(kubeConfig, config.namespace);
+const metrics = createMetrics();
+const operator = createOperator(config, kube, metrics, log);
+
+let synced = false;
 const health = await startHealthServer({
-  host: process.env.HEALTH_HOST ?? "0.0.0.0",
-  port: Number(process.env.HEALTH_PORT ?? 8081),
-  ready: () => true,
+  ...config.health,
+  ready: () => synced,
+  routes: { "/metrics": async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }) },
 });
-log.info({ port: health.port, kinds: KINDS.map((k) => k.kind) }, "operator started");
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, async () => {
-    log.info({ signal }, "shutting down");
-    await health.close();
-    process.exit(0);
-  });
+log.info({ namespace: config.namespace, health: health.port, identity: config.leaderElection.identity }, "operator starting");
+
+const election = config.leaderElection.enabled ? startLeaderElection(kube, config.leaderElection, log) : undefined;
+let stopping = false;
+const shutdown = async (reason: string, code: number) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ reason }, "shutting down");
+  await operator.stop();
+  await election?.release();
+  metrics.leader.set(0);
+  await health.close();
+  process.exit(code);
+};
+process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+process.once("SIGINT", () => void shutdown("SIGINT", 0));
+// A replica that lost the lease exits: its restart rejoins as a candidate with clean caches.
+void election?.lost.then(() => shutdown("lost leadership", 1));
+
+await operator.sync();
+synced = true;
+log.info("caches synced");
+await election?.acquired;
+if (!stopping) {
+  metrics.leader.set(1);
+  operator.startControllers();
+  log.info("reconciling");
 }

@@ -1,0 +1,220 @@
+import type { V1Secret } from "@kubernetes/client-node";
+import type { WorkerRelease } from "@fireworkers/crd-types";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../config.ts";
+import { desiredBuildJob, jobOutcome } from "./build-job.ts";
+import { desiredBundle, servedBuild } from "./bundle.ts";
+import { desiredJobBuilder } from "./job-builder.ts";
+import { desiredRelease, desiredReleaseScripts } from "./release.ts";
+import { desiredWorkloads, SECRETS_HASH_ANNOTATION } from "./workloads.ts";
+import { account, deployment, succeeded, uuid, version, versionMap } from "./fixtures.test-helpers.ts";
+
+const config = { ...loadConfig({}), baseImage: "reg/base@sha256:" + "c".repeat(64) };
+
+const release = (scripts: WorkerRelease["spec"]["scripts"]): WorkerRelease => ({
+  apiVersion: "api.cf-worker/v1",
+  kind: "WorkerRelease",
+  metadata: { name: "acc1", uid: "uid-release" },
+  spec: { accountId: "acc1", scripts },
+});
+
+describe("desired release", () => {
+  const versions = versionMap(version(1, "hello"), version(2, "hello"), version(3, "api"));
+
+  it("takes the newest deployment per script, in millisecond order", () => {
+    const scripts = desiredReleaseScripts(
+      [
+        deployment(1, "hello", [[1, 100]], "2026-01-01T00:00:00.100Z"),
+        deployment(2, "hello", [[2, 100]], "2026-01-01T00:00:00.900Z"),
+        deployment(3, "api", [[3, 100]], "2026-01-01T00:00:00.500Z"),
+      ],
+      versions,
+    );
+    expect(scripts).toEqual([
+      { name: "api", deploymentId: uuid(1003), versions: [{ versionId: uuid(3), percentage: 100 }] },
+      { name: "hello", deploymentId: uuid(1002), versions: [{ versionId: uuid(2), percentage: 100 }] },
+    ]);
+  });
+
+  it("keeps a 90/10 split as deployed", () => {
+    const [hello] = desiredReleaseScripts([deployment(1, "hello", [[2, 90], [1, 10]], "2026-01-01T00:00:01.000Z")], versions);
+    expect(hello!.versions).toEqual([
+      { versionId: uuid(2), percentage: 90 },
+      { versionId: uuid(1), percentage: 10 },
+    ]);
+  });
+
+  it("leaves the previous deployment in force while a newer one's version is not verified or is deleting", () => {
+    const pending = versionMap(version(1, "hello"), version(2, "hello", { ready: false }), version(4, "hello", { deleting: true }));
+    const deployments = [
+      deployment(1, "hello", [[1, 100]], "2026-01-01T00:00:01.000Z"),
+      deployment(2, "hello", [[2, 100]], "2026-01-01T00:00:02.000Z"),
+      deployment(3, "hello", [[4, 100]], "2026-01-01T00:00:03.000Z"),
+    ];
+    expect(desiredReleaseScripts(deployments, pending)[0]!.deploymentId).toBe(uuid(1001));
+  });
+
+  it("drops a script whose deployments are all being deleted", () => {
+    const d = deployment(1, "hello", [[1, 100]], "2026-01-01T00:00:01.000Z");
+    d.metadata.deletionTimestamp = "2026-01-01T00:00:02Z";
+    expect(desiredReleaseScripts([d], versions)).toEqual([]);
+  });
+
+  it("is owned by the account and matches the account's release selector", () => {
+    const r = desiredRelease(account(), [], versions);
+    expect(r.metadata.name).toBe("acc1");
+    expect(r.metadata.labels).toMatchObject({ accounts: "1234", "api.cf-worker/account": "acc1" });
+    expect(r.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: "WorkerAccount", uid: "uid-acc1", controller: true })]);
+  });
+});
+
+describe("desired JobBuilder", () => {
+  const versions = versionMap(version(1, "hello"), version(2, "hello", { sha: "d".repeat(64) }), version(3, "api"));
+  const r = release([
+    { name: "api", deploymentId: uuid(1003), versions: [{ versionId: uuid(3), percentage: 100 }] },
+    { name: "hello", deploymentId: uuid(1002), versions: [{ versionId: uuid(2), percentage: 70 }, { versionId: uuid(1), percentage: 30 }] },
+  ]);
+
+  it("describes every script's versions with module digests, numbered in order", () => {
+    const jb = desiredJobBuilder(r, versions, config)!;
+    expect(jb.spec.scripts.map((s) => [s.name, s.workerNumber])).toEqual([["api", 0], ["hello", 1]]);
+    expect(jb.spec.scripts[1]!.versions.map((v) => [v.versionId, v.percentage, v.modules[0]!.sha256])).toEqual([
+      [uuid(2), 70, "d".repeat(64)],
+      [uuid(1), 30, "a".repeat(64)],
+    ]);
+    expect(jb.spec.image.repository).toBe(`${config.imageRepositoryPrefix}/acc1`);
+    expect(jb.metadata.name).toBe(`build-${jb.spec.inputHash.slice(0, 32)}`);
+    expect(jb.metadata.ownerReferences?.[0]).toMatchObject({ kind: "WorkerRelease", controller: true });
+  });
+
+  it("has the same identity for the same inputs, whatever the deployment ids", () => {
+    const again = release(r.spec.scripts.map((s) => ({ ...s, deploymentId: uuid(2000) })));
+    expect(desiredJobBuilder(again, versions, config)!.metadata.name).toBe(desiredJobBuilder(r, versions, config)!.metadata.name);
+  });
+
+  it("changes identity when a module digest or a percentage changes", () => {
+    const base = desiredJobBuilder(r, versions, config)!.metadata.name;
+    const otherDigest = versionMap(version(1, "hello"), version(2, "hello", { sha: "e".repeat(64) }), version(3, "api"));
+    expect(desiredJobBuilder(r, otherDigest, config)!.metadata.name).not.toBe(base);
+    const otherSplit = release([r.spec.scripts[0]!, { ...r.spec.scripts[1]!, versions: [{ versionId: uuid(2), percentage: 90 }, { versionId: uuid(1), percentage: 10 }] }]);
+    expect(desiredJobBuilder(otherSplit, versions, config)!.metadata.name).not.toBe(base);
+  });
+
+  it("is nothing when no script is deployed", () => {
+    expect(desiredJobBuilder(release([]), versions, config)).toBeUndefined();
+  });
+});
+
+describe("build Job", () => {
+  const jb = desiredJobBuilder(release([{ name: "hello", deploymentId: uuid(1), versions: [{ versionId: uuid(1), percentage: 100 }] }]), versionMap(version(1, "hello")), config)!;
+  jb.metadata.uid = "uid-jb";
+
+  it("runs the job-builder non-root, read-only, bounded, with credentials from Secrets only", () => {
+    const job = desiredBuildJob(jb, config);
+    const pod = job.spec!.template.spec!;
+    const container = pod.containers[0]!;
+    expect(job.metadata!.name).toBe(jb.metadata.name);
+    expect(job.spec).toMatchObject({ backoffLimit: 2, ttlSecondsAfterFinished: 3600, activeDeadlineSeconds: 600 });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.resources?.limits).toBeDefined();
+    expect(container.args ?? []).toEqual([]);
+    expect(container.env).toContainEqual({ name: "JOB_BUILDER_NAME", value: jb.metadata.name });
+    expect(JSON.stringify(container.env)).not.toMatch(/secret|password/i);
+    expect(container.envFrom).toContainEqual({ secretRef: { name: config.s3Secret } });
+    expect(job.metadata!.ownerReferences![0]).toMatchObject({ kind: "JobBuilder", uid: "uid-jb", controller: true });
+  });
+
+  it("reads the Job's terminal condition", () => {
+    expect(jobOutcome(undefined)).toEqual({ state: "running" });
+    expect(jobOutcome({ status: { conditions: [{ type: "Complete", status: "True", lastTransitionTime: new Date("2026-01-01T00:00:00Z") }] } } as never)).toEqual({
+      state: "succeeded",
+      at: "2026-01-01T00:00:00.000Z",
+    });
+    expect(jobOutcome({ status: { conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "too many" }] } } as never)).toMatchObject({
+      state: "failed",
+      reason: "BackoffLimitExceeded",
+    });
+  });
+});
+
+describe("bundle", () => {
+  const versions = versionMap(version(1, "hello"), version(2, "hello"));
+  const r1 = release([{ name: "hello", deploymentId: uuid(1), versions: [{ versionId: uuid(1), percentage: 100 }] }]);
+  const r2 = release([{ name: "hello", deploymentId: uuid(2), versions: [{ versionId: uuid(2), percentage: 100 }] }]);
+  const old = succeeded(desiredJobBuilder(r1, versions, config)!, "2026-01-01T00:00:00Z", "1".repeat(64));
+  const pending = desiredJobBuilder(r2, versions, config)!;
+  const current = { ...r2, status: { jobBuilderName: pending.metadata.name } };
+
+  it("keeps serving the previous build while the current one is pending or failed", () => {
+    expect(servedBuild(current, [old, pending])?.metadata.name).toBe(old.metadata.name);
+  });
+
+  it("serves the current build once it succeeded, even when an older one completed later (rollback)", () => {
+    const done = succeeded(pending, "2025-12-31T00:00:00Z", "2".repeat(64));
+    expect(servedBuild(current, [old, done])?.metadata.name).toBe(done.metadata.name);
+  });
+
+  it("serves nothing when the account has no deployed script", () => {
+    expect(servedBuild(release([]), [old])).toBeUndefined();
+  });
+
+  it("carries the image by digest and the seed's worker fields", () => {
+    const b = desiredBundle(account("acc1", { podTemplate: { imagePullSecret: "pull" } }), old, config);
+    expect(b.metadata.name).toBe("bundle");
+    expect(b.spec).toEqual({
+      image: `${config.imageRepositoryPrefix}/acc1@sha256:${"1".repeat(64)}`,
+      replicas: 2,
+      imagePullSecret: "pull",
+      subdomain: "acc1",
+      workers: [{ workerName: "hello", workerNumber: 0, envPrefix: "HELLO__", secretRef: "worker-secrets.acc1.hello" }],
+    });
+  });
+});
+
+describe("workloads", () => {
+  const versions = versionMap(version(1, "hello"), version(2, "api"));
+  const r = release([
+    { name: "api", deploymentId: uuid(1), versions: [{ versionId: uuid(2), percentage: 100 }] },
+    { name: "hello", deploymentId: uuid(2), versions: [{ versionId: uuid(1), percentage: 100 }] },
+  ]);
+  const bundle = desiredBundle(account(), succeeded(desiredJobBuilder(r, versions, config)!, "2026-01-01T00:00:00Z"), config);
+  bundle.metadata.uid = "uid-bundle";
+  const secret = (value: string): V1Secret => ({ metadata: { name: "worker-secrets.acc1.hello" }, data: { TOKEN: Buffer.from(value).toString("base64") } });
+
+  it("runs the image by digest with each script's secrets as prefixed env, probes and ports", () => {
+    const w = desiredWorkloads(bundle, new Map(), config)!;
+    const pod = w.deployment.spec!.template.spec!;
+    const c = pod.containers[0]!;
+    expect(c.image).toMatch(/@sha256:[a-f0-9]{64}$/);
+    expect(c.envFrom).toEqual([
+      { prefix: "API__", secretRef: { name: "worker-secrets.acc1.api", optional: true } },
+      { prefix: "HELLO__", secretRef: { name: "worker-secrets.acc1.hello", optional: true } },
+    ]);
+    expect(c.ports!.map((p) => p.containerPort)).toEqual([8000, 8080, 8081]);
+    expect(c.readinessProbe?.tcpSocket?.port).toBe("router");
+    expect(w.deployment.spec!.replicas).toBe(2);
+  });
+
+  it("changes only the pod-template secrets hash when a secret value changes", () => {
+    const a = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("one")]]), config)!;
+    const b = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("two")]]), config)!;
+    const hashA = a.deployment.spec!.template.metadata!.annotations![SECRETS_HASH_ANNOTATION];
+    const hashB = b.deployment.spec!.template.metadata!.annotations![SECRETS_HASH_ANNOTATION];
+    expect(hashA).not.toBe(hashB);
+    b.deployment.spec!.template.metadata!.annotations![SECRETS_HASH_ANNOTATION] = hashA!;
+    expect(b.deployment).toEqual(a.deployment);
+  });
+
+  it("routes <script>.<subdomain>.<base domain> and the seed's /<script> paths to the router port", () => {
+    const { ingress, service } = desiredWorkloads(bundle, new Map(), config)!;
+    expect(ingress.spec!.ingressClassName).toBe("nginx");
+    expect(ingress.spec!.rules!.map((r) => r.host)).toEqual(["api.acc1.workers.local", "hello.acc1.workers.local", undefined]);
+    expect(ingress.spec!.rules![2]!.http!.paths.map((p) => p.path)).toEqual(["/api", "/hello"]);
+    expect(service.spec!.ports![0]).toMatchObject({ name: "http", port: 80, targetPort: "router" });
+  });
+
+  it("is nothing while the bundle has no image", () => {
+    expect(desiredWorkloads({ ...bundle, spec: { ...bundle.spec, image: undefined } }, new Map(), config)).toBeUndefined();
+  });
+});

@@ -1,0 +1,105 @@
+import type { V1Deployment, V1Ingress, V1Secret, V1Service } from "@kubernetes/client-node";
+import { LABELS, type WorkerBundle } from "@fireworkers/crd-types";
+import type { OperatorConfig } from "../config.ts";
+import { canonicalJson, controllerRef, sha256 } from "./common.ts";
+
+/** Pod-template annotation whose change rolls the pods when a script's secrets change (no rebuild). */
+export const SECRETS_HASH_ANNOTATION = "api.cf-worker/secrets-hash";
+
+type WorkloadConfig = Pick<OperatorConfig, "baseDomain" | "ingressClassName" | "routerPort" | "firstWorkerPort">;
+
+export interface Workloads {
+  deployment: V1Deployment;
+  service: V1Service;
+  ingress: V1Ingress;
+}
+
+/** Hash of the data of the Secrets the bundle's workers read; a missing Secret hashes as absent. */
+export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, V1Secret>): string {
+  const refs = (bundle.spec.workers ?? []).map((w) => w.secretRef).filter((r): r is string => Boolean(r)).sort();
+  return sha256(canonicalJson(refs.map((name) => [name, secrets.get(name)?.data ?? null]))).slice(0, 32);
+}
+
+/**
+ * Deployment + Service + Ingress serving a bundle's image. Undefined while the bundle has no image
+ * (nothing built yet, or no script deployed), so the workloads are removed.
+ */
+export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<string, V1Secret>, config: WorkloadConfig): Workloads | undefined {
+  const image = bundle.spec.image;
+  const workers = bundle.spec.workers ?? [];
+  if (!image || workers.length === 0) return undefined;
+  const name = bundle.metadata.name;
+  const account = bundle.metadata.labels?.[LABELS.account] ?? "";
+  const selector = { "app.kubernetes.io/name": "workerd", "app.kubernetes.io/instance": name };
+  const labels = { ...selector, [LABELS.managedBy]: "fireworkers-operator", [LABELS.account]: account };
+  const owner = [controllerRef(bundle)];
+  const workerPort = (n: number) => config.firstWorkerPort + n;
+
+  const deployment: V1Deployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, labels, ownerReferences: owner },
+    spec: {
+      replicas: bundle.spec.replicas ?? 2,
+      selector: { matchLabels: selector },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels, annotations: { [SECRETS_HASH_ANNOTATION]: secretsHash(bundle, secrets) } },
+        spec: {
+          ...(bundle.spec.imagePullSecret ? { imagePullSecrets: [{ name: bundle.spec.imagePullSecret }] } : {}),
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+          containers: [
+            {
+              name: "workerd",
+              image,
+              ports: [
+                { name: "router", containerPort: config.routerPort },
+                ...workers.map((w) => ({ name: `w${w.workerNumber}`, containerPort: workerPort(w.workerNumber) })),
+              ],
+              envFrom: workers
+                .filter((w) => w.secretRef)
+                .map((w) => ({ prefix: w.envPrefix, secretRef: { name: w.secretRef!, optional: true } })),
+              readinessProbe: { tcpSocket: { port: "router" }, periodSeconds: 1, failureThreshold: 3 },
+              livenessProbe: { tcpSocket: { port: "router" }, periodSeconds: 10, failureThreshold: 3 },
+              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "1Gi" } },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+            },
+          ],
+        },
+      },
+    },
+  };
+
+  const service: V1Service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, labels, ownerReferences: owner },
+    spec: {
+      selector,
+      ports: [
+        { name: "http", port: 80, targetPort: "router" as never },
+        ...workers.map((w) => ({ name: `w${w.workerNumber}`, port: workerPort(w.workerNumber), targetPort: workerPort(w.workerNumber) as never })),
+      ],
+    },
+  };
+
+  const backend = { service: { name, port: { name: "http" } } };
+  const ingress: V1Ingress = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { name, labels, ownerReferences: owner },
+    spec: {
+      ingressClassName: config.ingressClassName,
+      rules: [
+        ...workers.map((w) => ({
+          host: `${w.workerName}.${bundle.spec.subdomain}.${config.baseDomain}`,
+          http: { paths: [{ path: "/", pathType: "Prefix", backend }] },
+        })),
+        { http: { paths: workers.map((w) => ({ path: `/${w.workerName}`, pathType: "Prefix", backend })) } },
+      ],
+    },
+  };
+  return { deployment, service, ingress };
+}

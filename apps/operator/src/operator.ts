@@ -1,0 +1,105 @@
+// Wires informers to controllers: each event enqueues the name of the object whose reconcile must look
+// again (its own name, its controller owner's, or its account's), Owns()-style.
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { API_VERSION, LABELS } from "@fireworkers/crd-types";
+import type { Logger } from "@fireworkers/observability";
+import { createS3Client, s3ConfigFromEnv } from "@fireworkers/storage";
+import type { OperatorConfig } from "./config.ts";
+import { MANAGED_BY } from "./desired/common.ts";
+import { reconcileAccount } from "./reconcilers/account.ts";
+import { reconcileBundle } from "./reconcilers/bundle.ts";
+import type { Caches, ReconcileContext } from "./reconcilers/context.ts";
+import { reconcileJobBuilder } from "./reconcilers/job-builder.ts";
+import { reconcileRelease } from "./reconcilers/release.ts";
+import { reconcileVersion } from "./reconcilers/version.ts";
+import { Controller } from "./runtime/controller.ts";
+import { Informer, type ResourceType } from "./runtime/informers.ts";
+import type { Kube } from "./runtime/kube.ts";
+import type { Metrics } from "./runtime/metrics.ts";
+
+const managed = `${LABELS.managedBy}=${MANAGED_BY}`;
+const custom = (kind: string, plural: string): ResourceType => ({ apiVersion: API_VERSION, kind, plural });
+
+const RESOURCES = {
+  accounts: custom("WorkerAccount", "workeraccounts"),
+  versions: custom("WorkerVersion", "workerversions"),
+  deployments: custom("WorkerDeployment", "workerdeployments"),
+  releases: custom("WorkerRelease", "workerreleases"),
+  jobBuilders: custom("JobBuilder", "jobbuilders"),
+  bundles: custom("WorkerBundle", "workerbundles"),
+  jobs: { apiVersion: "batch/v1", kind: "Job", plural: "jobs", labelSelector: managed },
+  workloads: { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", labelSelector: managed },
+  services: { apiVersion: "v1", kind: "Service", plural: "services", labelSelector: managed },
+  ingresses: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", plural: "ingresses", labelSelector: managed },
+  // Only the scripts' secret Secrets (labelled by the API), never API tokens or anything else.
+  secrets: { apiVersion: "v1", kind: "Secret", plural: "secrets", labelSelector: LABELS.script },
+} satisfies Record<keyof Caches, ResourceType>;
+
+export interface Operator {
+  /** Lists and watches every resource; resolves once every cache is filled. */
+  sync(): Promise<void>;
+  /** Starts the controllers (only the leader does). */
+  startControllers(): void;
+  stop(): Promise<void>;
+  caches: Caches;
+}
+
+export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metrics, log: Logger): Operator {
+  const caches = Object.fromEntries(Object.entries(RESOURCES).map(([key, type]) => [key, new Informer(type, kube, log)])) as unknown as Caches;
+  const ctx: ReconcileContext = { config, kube, caches, metrics, log, s3: createS3Client(s3ConfigFromEnv()), now: () => new Date() };
+
+  const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<unknown>) =>
+    new Controller(kind, (name) => reconcile(ctx, name) as never, log, metrics);
+  const accounts = controller("WorkerAccount", reconcileAccount);
+  const versions = controller("WorkerVersion", reconcileVersion);
+  const releases = controller("WorkerRelease", reconcileRelease);
+  const jobBuilders = controller("JobBuilder", reconcileJobBuilder);
+  const bundles = controller("WorkerBundle", reconcileBundle);
+  const controllers = [accounts, versions, releases, jobBuilders, bundles];
+
+  const name = (o: KubernetesObject) => o.metadata?.name;
+  const account = (o: KubernetesObject) => o.metadata?.labels?.[LABELS.account];
+  const owner = (kind: string) => (o: KubernetesObject) => o.metadata?.ownerReferences?.find((r) => r.controller && r.kind === kind)?.name;
+  const bundlesOfAccount = (o: KubernetesObject) =>
+    caches.bundles.list().filter((b) => b.metadata.labels?.[LABELS.account] === account(o)).map((b) => b.metadata.name);
+
+  const route = (informer: Informer<unknown>, ...targets: [Controller, (o: KubernetesObject) => string | string[] | undefined][]) =>
+    informer.on((o) => {
+      for (const [c, key] of targets) [key(o)].flat().forEach((k) => c.enqueue(k));
+    });
+
+  route(caches.accounts as Informer<unknown>, [accounts, name]);
+  route(caches.versions as Informer<unknown>, [versions, name], [accounts, account]);
+  route(caches.deployments as Informer<unknown>, [accounts, account]);
+  route(caches.releases as Informer<unknown>, [releases, name], [accounts, owner("WorkerAccount")]);
+  route(caches.jobBuilders as Informer<unknown>, [jobBuilders, name], [releases, owner("WorkerRelease")], [accounts, account]);
+  route(caches.bundles as Informer<unknown>, [bundles, name], [accounts, owner("WorkerAccount")], [releases, account]);
+  route(caches.jobs as Informer<unknown>, [jobBuilders, owner("JobBuilder")]);
+  route(caches.workloads as Informer<unknown>, [bundles, owner("WorkerBundle")]);
+  route(caches.services as Informer<unknown>, [bundles, owner("WorkerBundle")]);
+  route(caches.ingresses as Informer<unknown>, [bundles, owner("WorkerBundle")]);
+  route(caches.secrets as Informer<unknown>, [bundles, bundlesOfAccount]);
+
+  const informers = Object.values(caches) as Informer<unknown>[];
+  return {
+    caches,
+    async sync() {
+      await Promise.all(informers.map((i) => i.start()));
+      await Promise.all(informers.map((i) => i.hasSynced()));
+    },
+    startControllers() {
+      for (const c of controllers) c.start();
+      // Level-triggered start: look at everything once, whatever happened while no one led.
+      for (const o of caches.accounts.list()) accounts.enqueue(o.metadata.name);
+      for (const o of caches.versions.list()) versions.enqueue(o.metadata.name);
+      for (const o of caches.releases.list()) releases.enqueue(o.metadata.name);
+      for (const o of caches.jobBuilders.list()) jobBuilders.enqueue(o.metadata.name);
+      for (const o of caches.bundles.list()) bundles.enqueue(o.metadata.name);
+    },
+    async stop() {
+      await Promise.all(controllers.map((c) => c.stop()));
+      for (const i of informers) i.stop();
+      ctx.s3.destroy();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// WorkerAccount: the account's WorkerRelease (what should run) and WorkerBundle (what runs now).
+import { API_VERSION, LABELS, type WorkerAccount, type WorkerBundle, type WorkerDeployment, type WorkerVersion } from "@fireworkers/crd-types";
+import { desiredBundle, servedBuild } from "../desired/bundle.ts";
+import { desiredRelease } from "../desired/release.ts";
+import { applyIfChanged, applyStatusIfChanged, deleteObject } from "../runtime/apply.ts";
+import { setCondition } from "../runtime/conditions.ts";
+import type { ReconcileContext } from "./context.ts";
+
+const ofAccount = (name: string) => (o: { metadata: { labels?: Record<string, string> } }) => o.metadata.labels?.[LABELS.account] === name;
+
+export async function reconcileAccount(ctx: ReconcileContext, name: string): Promise<void> {
+  const account = ctx.caches.accounts.get(name);
+  if (!account || account.metadata.deletionTimestamp) return; // children go with it (ownerReferences)
+  const { caches } = ctx;
+
+  const versions = caches.versions.list().filter(ofAccount(name));
+  const deployments = caches.deployments.list().filter(ofAccount(name));
+  await adopt(ctx, account, [...versions, ...deployments]);
+
+  const release = desiredRelease(account, deployments, new Map(versions.map((v) => [v.metadata.name, v])));
+  const observedRelease = caches.releases.get(release.metadata.name);
+  await applyIfChanged(ctx.kube, ctx.metrics, release as never, observedRelease as never);
+
+  const builds = caches.jobBuilders.list().filter(ofAccount(name));
+  const served = servedBuild({ ...release, status: observedRelease?.status }, builds);
+  const bundle = desiredBundle(account, served, ctx.config);
+  const observedBundle = caches.bundles.get(bundle.metadata.name);
+  await applyIfChanged(ctx.kube, ctx.metrics, bundle as never, observedBundle as never);
+
+  // A renamed spec.workerBundleName leaves the old bundle behind: remove it.
+  for (const stale of caches.bundles.list().filter((b) => b.metadata.name !== bundle.metadata.name && ownedBy(b, account))) {
+    await deleteObject(ctx.kube, ctx.metrics, stale as never);
+  }
+
+  const bundleReady = observedBundle?.status?.conditions?.find((c) => c.type === "Ready");
+  const conditions = setCondition(
+    account.status?.conditions,
+    bundleReady?.status === "True"
+      ? { type: "Ready", status: "True", reason: "Serving", message: `bundle ${bundle.metadata.name} serves ${bundle.spec.workers?.length ?? 0} worker(s)` }
+      : { type: "Ready", status: "False", reason: bundleReady?.reason ?? "BundlePending", message: bundleReady?.message ?? "the bundle is not serving yet" },
+    account.metadata.generation,
+    ctx.now(),
+  );
+  await applyStatusIfChanged(
+    ctx.kube,
+    ctx.metrics,
+    { kind: "WorkerAccount", plural: "workeraccounts", name },
+    { observedGeneration: account.metadata.generation, conditions, bundleName: bundle.metadata.name, releaseName: release.metadata.name },
+    account.status as Record<string, unknown> | undefined,
+  );
+}
+
+const ownedBy = (o: WorkerBundle, owner: WorkerAccount) => o.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid) === true;
+
+/**
+ * Versions and deployment records are created by the API; giving them the account as owner makes
+ * deleting an account delete them too (and, through the version finalizer, their S3 objects).
+ */
+async function adopt(ctx: ReconcileContext, account: WorkerAccount, objects: (WorkerVersion | WorkerDeployment)[]): Promise<void> {
+  for (const o of objects) {
+    if (o.metadata.deletionTimestamp || o.metadata.ownerReferences?.some((r) => r.uid === account.metadata.uid)) continue;
+    ctx.metrics.writes.inc({ verb: "adopt", kind: o.kind });
+    await ctx.kube.mergePatch(API_VERSION, o.kind, o.metadata.name, {
+      metadata: {
+        ownerReferences: [
+          ...(o.metadata.ownerReferences ?? []),
+          { apiVersion: API_VERSION, kind: "WorkerAccount", name: account.metadata.name, uid: account.metadata.uid!, blockOwnerDeletion: true },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { V1Deployment, V1Ingress, V1Job, V1Secret, V1Service } from "@kubernetes/client-node";
+import type { JobBuilder, WorkerAccount, WorkerBundle, WorkerDeployment, WorkerRelease, WorkerVersion } from "@fireworkers/crd-types";
+import type { Logger } from "@fireworkers/observability";
+import type { OperatorConfig } from "../config.ts";
+import type { Informer } from "../runtime/informers.ts";
+import type { Kube } from "../runtime/kube.ts";
+import type { Metrics } from "../runtime/metrics.ts";
+
+export interface Caches {
+  accounts: Informer<WorkerAccount & { metadata: { name: string } }>;
+  versions: Informer<WorkerVersion>;
+  deployments: Informer<WorkerDeployment>;
+  releases: Informer<WorkerRelease>;
+  jobBuilders: Informer<JobBuilder>;
+  bundles: Informer<WorkerBundle>;
+  jobs: Informer<V1Job>;
+  workloads: Informer<V1Deployment>;
+  services: Informer<V1Service>;
+  ingresses: Informer<V1Ingress>;
+  secrets: Informer<V1Secret>;
+}
+
+export interface ReconcileContext {
+  config: OperatorConfig;
+  kube: Kube;
+  caches: Caches;
+  metrics: Metrics;
+  log: Logger;
+  s3: S3Client;
+  now: () => Date;
+}

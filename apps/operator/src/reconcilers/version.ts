@@ -1,0 +1,80 @@
+// WorkerVersion: verify the version's S3 objects once (Ready), and on deletion remove them before
+// letting the object go (finalizer).
+import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { moduleKey } from "@fireworkers/storage";
+import type { WorkerVersion } from "@fireworkers/crd-types";
+import { applyStatusIfChanged } from "../runtime/apply.ts";
+import { setCondition } from "../runtime/conditions.ts";
+import type { ReconcileContext } from "./context.ts";
+
+/** Set by the API on every WorkerVersion: its S3 objects must be deleted before the object goes. */
+export const S3_FINALIZER = "api.cf-worker/s3-objects";
+
+export async function reconcileVersion(ctx: ReconcileContext, name: string): Promise<void> {
+  const version = ctx.caches.versions.get(name);
+  if (!version) return;
+  if (version.metadata.deletionTimestamp) {
+    if (version.metadata.finalizers?.includes(S3_FINALIZER)) await releaseObjects(ctx, version);
+    return;
+  }
+  const generation = version.metadata.generation;
+  const ready = version.status?.conditions?.find((c) => c.type === "Ready");
+  // The spec is immutable: once checked for this generation, there is nothing more to look at.
+  if (ready && ready.observedGeneration === generation) return;
+
+  const missing = await missingModules(ctx, version);
+  const conditions = setCondition(
+    version.status?.conditions,
+    missing.length === 0
+      ? { type: "Ready", status: "True", reason: "ObjectsVerified", message: `${version.spec.modules.length} module(s) present in S3` }
+      : { type: "Ready", status: "False", reason: "S3ObjectsMissing", message: `missing or truncated in s3://${version.spec.storage.bucket}: ${missing.join(", ")}`.slice(0, 2000) },
+    generation,
+    ctx.now(),
+  );
+  const changed = await applyStatusIfChanged(
+    ctx.kube,
+    ctx.metrics,
+    { kind: "WorkerVersion", plural: "workerversions", name },
+    { observedGeneration: generation, conditions },
+    version.status as Record<string, unknown> | undefined,
+  );
+  if (changed && missing.length > 0) {
+    await ctx.kube.event(version as never, "Warning", "S3ObjectsMissing", `modules missing in S3: ${missing.join(", ")}`.slice(0, 1000));
+  }
+}
+
+async function missingModules(ctx: ReconcileContext, version: WorkerVersion): Promise<string[]> {
+  const { bucket, prefix } = version.spec.storage;
+  const results = await Promise.all(
+    version.spec.modules.map(async (m) => {
+      try {
+        const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: moduleKey(prefix, m.name) }));
+        return head.ContentLength === m.size ? undefined : m.name;
+      } catch (err) {
+        // Only a definite "not there" counts as missing; anything else is retried with backoff.
+        if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return m.name;
+        throw err;
+      }
+    }),
+  );
+  return results.filter((n): n is string => n !== undefined);
+}
+
+/** Deletes every object under the version's prefix, then removes the finalizer. */
+async function releaseObjects(ctx: ReconcileContext, version: WorkerVersion): Promise<void> {
+  const { bucket, prefix } = version.spec.storage;
+  let deleted = 0;
+  for (;;) {
+    const page = await ctx.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }));
+    const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
+    if (keys.length === 0) break;
+    const result = await ctx.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+    if (result.Errors?.length) throw new Error(`S3 refused to delete ${result.Errors.length} object(s): ${result.Errors[0]?.Message}`);
+    deleted += keys.length;
+  }
+  ctx.metrics.writes.inc({ verb: "remove-finalizer", kind: "WorkerVersion" });
+  await ctx.kube.mergePatch("api.cf-worker/v1", "WorkerVersion", version.metadata.name, {
+    metadata: { resourceVersion: version.metadata.resourceVersion, finalizers: (version.metadata.finalizers ?? []).filter((f) => f !== S3_FINALIZER) },
+  });
+  ctx.log.info({ version: version.metadata.name, script: version.spec.scriptName, deleted }, "deleted the version's S3 objects");
+}

@@ -1,0 +1,98 @@
+// A controller work queue of keys, with client-go's semantics: a key is queued at most once (dedup),
+// is processed by at most one worker at a time (a key added while in flight is processed again
+// afterwards), and failures are retried with per-key exponential backoff up to a cap.
+
+export interface WorkQueueOptions {
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export class WorkQueue {
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly dirtyWhileProcessing = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly waiters: ((key: string | undefined) => void)[] = [];
+  private shuttingDown = false;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  constructor(options: WorkQueueOptions = {}) {
+    this.baseDelayMs = options.baseDelayMs ?? 50;
+    this.maxDelayMs = options.maxDelayMs ?? 60_000;
+  }
+
+  /** Keys waiting to be processed (the queue-depth metric). */
+  get length(): number {
+    return this.queue.length;
+  }
+
+  add(key: string): void {
+    if (this.shuttingDown) return;
+    if (this.processing.has(key)) {
+      this.dirtyWhileProcessing.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      this.queued.delete(key);
+      this.processing.add(key);
+      waiter(key);
+    } else {
+      this.queue.push(key);
+    }
+  }
+
+  /** Adds the key after the backoff its failure count earns; returns that delay. */
+  addRateLimited(key: string): number {
+    const failures = (this.failures.get(key) ?? 0) + 1;
+    this.failures.set(key, failures);
+    const delay = Math.min(this.baseDelayMs * 2 ** (failures - 1), this.maxDelayMs);
+    this.addAfter(key, delay);
+    return delay;
+  }
+
+  addAfter(key: string, delayMs: number): void {
+    if (this.shuttingDown || this.timers.has(key)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.add(key);
+    }, delayMs);
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  /** A success resets the key's backoff. */
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+
+  /** Resolves to the next key to process, marking it in flight; undefined once shut down. */
+  get(): Promise<string | undefined> {
+    const key = this.queue.shift();
+    if (key !== undefined) {
+      this.queued.delete(key);
+      this.processing.add(key);
+      return Promise.resolve(key);
+    }
+    if (this.shuttingDown) return Promise.resolve(undefined);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Marks the key processed; requeues it if it changed while in flight. */
+  done(key: string): void {
+    this.processing.delete(key);
+    if (this.dirtyWhileProcessing.delete(key)) this.add(key);
+  }
+
+  shutDown(): void {
+    this.shuttingDown = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    for (const waiter of this.waiters.splice(0)) waiter(undefined);
+  }
+}

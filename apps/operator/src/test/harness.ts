@@ -1,0 +1,202 @@
+// Test harness: the operator as a real child process against the test environment, plus helpers that
+// play the API's part (S3 objects + WorkerVersion/WorkerDeployment CRs) and read back with kubectl.
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { createHash, randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CREATED_AT_ANNOTATION, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
+import { moduleKey, versionPrefix } from "@fireworkers/storage";
+import { freePort, kubectl, s3Client, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
+
+const MAIN = join(import.meta.dirname, "../main.ts");
+
+export interface OperatorProcess extends RunningProcess {
+  healthPort: number;
+  metrics(): Promise<string>;
+  /** SIGKILL: no shutdown hook runs, like a crashed pod. */
+  kill(): Promise<void>;
+}
+
+export async function startOperator(env: TestEnvInfo, namespace: string, name = "operator", extra: Record<string, string> = {}): Promise<OperatorProcess> {
+  const healthPort = await freePort();
+  let pid = 0;
+  const proc = await startProcess({
+    name: `${namespace}-${name}`,
+    command: process.execPath,
+    args: [MAIN],
+    env: {
+      KUBECONFIG: env.kube.kubeconfig,
+      NAMESPACE: namespace,
+      S3_ENDPOINT: env.s3.endpoint,
+      S3_REGION: env.s3.region,
+      S3_BUCKET: env.s3.bucket,
+      S3_ACCESS_KEY_ID: env.s3.accessKeyId,
+      S3_SECRET_ACCESS_KEY: env.s3.secretAccessKey,
+      IMAGE_REPOSITORY_PREFIX: `${env.registry.host}/bundles`,
+      BASE_IMAGE: `${env.registry.host}/base@sha256:${"0".repeat(64)}`,
+      HEALTH_HOST: "127.0.0.1",
+      HEALTH_PORT: String(healthPort),
+      POD_NAME: name,
+      LEASE_DURATION_SECONDS: "4",
+      LEASE_RENEW_DEADLINE_SECONDS: "3",
+      LEASE_RETRY_PERIOD_SECONDS: "1",
+      LOG_LEVEL: "debug",
+      ...extra,
+    },
+    logDir: env.logDir,
+    ready: async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok,
+  });
+  pid = proc.pid;
+  return {
+    ...proc,
+    healthPort,
+    metrics: async () => (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text(),
+    kill: async () => {
+      try {
+        process.kill(-pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      await proc.stop();
+    },
+  };
+}
+
+export async function isLeader(op: OperatorProcess): Promise<boolean> {
+  return /^fireworkers_leader 1$/m.test(await op.metrics().catch(() => ""));
+}
+
+export function k(env: TestEnvInfo, namespace: string) {
+  const run = (args: string[], input?: string) => kubectl(env.kube, ["-n", namespace, ...args], input);
+  return {
+    run,
+    apply: (obj: unknown) => run(["apply", "--server-side", "--field-manager=test", "-f", "-"], JSON.stringify(obj)),
+    create: (obj: unknown) => run(["create", "-f", "-"], JSON.stringify(obj)),
+    get: async <T = Record<string, any>>(kind: string, name: string): Promise<T | undefined> => {
+      const out = await run(["get", kind, name, "--ignore-not-found", "-o", "json"]);
+      return out.trim() ? (JSON.parse(out) as T) : undefined;
+    },
+    list: async <T = Record<string, any>>(kind: string, selector?: string): Promise<T[]> =>
+      JSON.parse(await run(["get", kind, "-o", "json", ...(selector ? ["-l", selector] : [])])).items as T[],
+    /** Writes a status through the status subresource, as a controller or the job-builder would. */
+    patchStatus: (kind: string, name: string, status: unknown, manager = "test") =>
+      run(["patch", kind, name, "--subresource=status", "--type=merge", `--field-manager=${manager}`, "-p", JSON.stringify({ status })]),
+  };
+}
+
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await sleep(200);
+  }
+}
+
+export async function newNamespace(env: TestEnvInfo, prefix: string): Promise<string> {
+  const ns = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await kubectl(env.kube, ["create", "namespace", ns]);
+  return ns;
+}
+
+export const ACCOUNT = "398803b74bcdb1b454434669bc634190";
+
+export function seedAccount(bundle = "worker-bundle-name") {
+  return {
+    apiVersion: "api.cf-worker/v1",
+    kind: "WorkerAccount",
+    metadata: { name: ACCOUNT, labels: { "app.kubernetes.io/name": "workeraccount" } },
+    spec: { workerBundleName: bundle, workerReleaseSelector: { matchLabels: { accounts: "1234" } }, podTemplate: { imagePullSecret: "insert-secret-here" } },
+  };
+}
+
+/** Does what the API does for an upload: module objects in S3, then the WorkerVersion (with its finalizer). */
+export async function uploadVersion(env: TestEnvInfo, namespace: string, script: string, code: string, options: { skipS3?: boolean } = {}): Promise<WorkerVersion> {
+  const versionId = randomUUID();
+  const prefix = versionPrefix(ACCOUNT, script, versionId);
+  const body = Buffer.from(code);
+  if (!options.skipS3) {
+    const s3 = s3Client(env.s3);
+    await s3.send(new PutObjectCommand({ Bucket: env.s3.bucket, Key: moduleKey(prefix, "index.js"), Body: body }));
+    s3.destroy();
+  }
+  const version: WorkerVersion = {
+    apiVersion: "api.cf-worker/v1",
+    kind: "WorkerVersion",
+    metadata: {
+      name: versionId,
+      labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
+      annotations: { [CREATED_AT_ANNOTATION]: new Date().toISOString() },
+      finalizers: ["api.cf-worker/s3-objects"],
+    },
+    spec: {
+      accountId: ACCOUNT,
+      scriptName: script,
+      versionId,
+      number: 1,
+      storage: { bucket: env.s3.bucket, prefix },
+      mainModule: "index.js",
+      modules: [{ name: "index.js", type: "esm", sha256: createHash("sha256").update(body).digest("hex"), size: body.length }],
+      compatibilityDate: "2025-01-01",
+    },
+  };
+  await k(env, namespace).create(version);
+  return version;
+}
+
+export async function deploy(env: TestEnvInfo, namespace: string, script: string, split: [WorkerVersion, number][]) {
+  const deploymentId = randomUUID();
+  await k(env, namespace).create({
+    apiVersion: "api.cf-worker/v1",
+    kind: "WorkerDeployment",
+    metadata: { name: deploymentId, labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script }, annotations: { [CREATED_AT_ANNOTATION]: new Date().toISOString() } },
+    spec: { accountId: ACCOUNT, scriptName: script, deploymentId, strategy: "percentage", versions: split.map(([v, percentage]) => ({ versionId: v.spec.versionId, percentage })) },
+  });
+  return deploymentId;
+}
+
+/**
+ * Finishes a build Job the way a finished job-builder pod and the Job controller would: the program
+ * reports the pushed image on the JobBuilder status, then the Job gets its terminal conditions.
+ * (No kubelet runs in this environment, so no pod can really run; the e2e suite runs real builds.)
+ */
+export async function finishBuild(env: TestEnvInfo, namespace: string, jobName: string, outcome: "succeeded" | "failed", digest = createHash("sha256").update(jobName).digest("hex")) {
+  const kc = k(env, namespace);
+  const jb = (await kc.get("jobbuilder", jobName))!;
+  if (outcome === "succeeded") {
+    const image = `${jb.spec.image.repository}@sha256:${digest}`;
+    await kc.patchStatus("jobbuilder", jobName, { imageDigest: `sha256:${digest}`, image }, "fireworkers-job-builder");
+  }
+  const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  const job = (await kc.get("job", jobName))!;
+  const conditions =
+    outcome === "succeeded"
+      ? [
+          { type: "SuccessCriteriaMet", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
+          { type: "Complete", status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now },
+        ]
+      : [
+          { type: "FailureTarget", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastProbeTime: now, lastTransitionTime: now },
+          { type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "Job has reached the specified backoff limit", lastProbeTime: now, lastTransitionTime: now },
+        ];
+  await kc.patchStatus(
+    "job",
+    jobName,
+    {
+      startTime: job.status?.startTime ?? now,
+      ...(outcome === "succeeded" ? { completionTime: now, succeeded: 1 } : { failed: 3 }),
+      active: 0,
+      ready: 0,
+      terminating: 0,
+      uncountedTerminatedPods: {},
+      conditions,
+    },
+    "kube-controller-manager",
+  );
+}
