@@ -50,7 +50,6 @@ describe.each(KINDS.map((k) => [k.kind, k] as const))("%s", (_, def) => {
   });
 
   it("has a structural schema with status.conditions as a map list keyed by type", () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking arbitrary JSON Schema
     const schema = version.schema.openAPIV3Schema as Record<string, any>;
     expect(structuralViolations(schema)).toEqual([]);
     const conditions = schema.properties.status.properties.conditions;
