@@ -84,13 +84,14 @@ export function k(env: TestEnvInfo, namespace: string) {
   };
 }
 
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+/** Polls `fn` until it returns something other than undefined or false (test-side waiting only). */
+export async function eventually<T>(what: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await fn();
-      if (value !== undefined && value !== false) return value;
+      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
     } catch (err) {
       last = err;
     }
