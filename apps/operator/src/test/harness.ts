@@ -2,11 +2,13 @@
 // play the API's part (S3 objects + WorkerVersion/WorkerDeployment CRs) and read back with kubectl.
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createHash, randomUUID } from "node:crypto";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { parseAllDocuments } from "yaml";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CREATED_AT_ANNOTATION, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
-import { freePort, kubectl, s3Client, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
+import { freePort, kubectl, REPO_ROOT, s3Client, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
 
 const MAIN = join(import.meta.dirname, "../main.ts");
 
@@ -17,6 +19,31 @@ export interface OperatorProcess extends RunningProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * Installs deploy/rbac into the namespace and returns a kubeconfig for the operator's ServiceAccount,
+ * so the tests prove the Role grants every verb the operator uses.
+ */
+export async function operatorKubeconfig(env: TestEnvInfo, namespace: string): Promise<string> {
+  const docs = parseAllDocuments(await kubectl(env.kube, ["kustomize", join(REPO_ROOT, "deploy/rbac")])).map((d) => d.toJS());
+  for (const doc of docs) {
+    doc.metadata.namespace = namespace;
+    for (const subject of doc.subjects ?? []) subject.namespace = namespace;
+  }
+  await kubectl(env.kube, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: docs }));
+  const token = (await kubectl(env.kube, ["create", "token", "fireworkers-operator", "-n", namespace, "--duration=2h"])).trim();
+  const path = join(env.dir, `kubeconfig-operator-${namespace}`);
+  const config = {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: "test", cluster: { server: env.kube.server, "certificate-authority": env.kube.caFile } }],
+    users: [{ name: "operator", user: { token } }],
+    contexts: [{ name: "test", context: { cluster: "test", user: "operator", namespace } }],
+    "current-context": "test",
+  };
+  await writeFile(path, JSON.stringify(config), { mode: 0o600 });
+  return path;
+}
+
 export async function startOperator(env: TestEnvInfo, namespace: string, name = "operator", extra: Record<string, string> = {}): Promise<OperatorProcess> {
   const healthPort = await freePort();
   let pid = 0;
@@ -25,7 +52,7 @@ export async function startOperator(env: TestEnvInfo, namespace: string, name = 
     command: process.execPath,
     args: [MAIN],
     env: {
-      KUBECONFIG: env.kube.kubeconfig,
+      KUBECONFIG: await operatorKubeconfig(env, namespace),
       NAMESPACE: namespace,
       S3_ENDPOINT: env.s3.endpoint,
       S3_REGION: env.s3.region,
