@@ -13,7 +13,7 @@ export NX_DAEMON := false
 export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds
+.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds bench bench-operator
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,3 +53,8 @@ env: setup ## start the test environment for manual use; prints endpoints, crede
 
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts
+
+bench: bench-operator ## every benchmark; each prints its figures and ratios
+
+bench-operator: setup ## operator: converge 100 accounts x 10 versions (time, apiserver requests per version)
+	node bench/operator-converge.ts 100 10

@@ -88,7 +88,9 @@ export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metr
       await Promise.all(informers.map((i) => i.hasSynced()));
     },
     startControllers() {
-      for (const c of controllers) c.start();
+      // Version checks wait on S3, the rest on the apiserver: both are I/O, so several workers each.
+      versions.start(8);
+      for (const c of [accounts, releases, jobBuilders, bundles]) c.start(4);
       // Level-triggered start: look at everything once, whatever happened while no one led.
       for (const o of caches.accounts.list()) accounts.enqueue(o.metadata.name);
       for (const o of caches.versions.list()) versions.enqueue(o.metadata.name);

@@ -19,7 +19,10 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
 
   const release = desiredRelease(account, deployments, new Map(versions.map((v) => [v.metadata.name, v])));
   const observedRelease = caches.releases.get(release.metadata.name);
-  await applyIfChanged(ctx.kube, ctx.metrics, release as never, observedRelease as never);
+  // While some upload still awaits its S3 check, the set is about to change again: building the
+  // intermediate set would be wasted work. The check's status update brings us back here.
+  const unverified = versions.some((v) => !v.metadata.deletionTimestamp && !v.status?.conditions?.some((c) => c.type === "Ready"));
+  if (!unverified) await applyIfChanged(ctx.kube, ctx.metrics, release as never, observedRelease as never);
 
   const builds = caches.jobBuilders.list().filter(ofAccount(name));
   const served = servedBuild({ ...release, status: observedRelease?.status }, builds);

@@ -30,7 +30,7 @@ export class Controller {
     this.metrics.queueDepth.set({ kind: this.kind }, this.queue.length);
   }
 
-  start(concurrency = 2): void {
+  start(concurrency: number): void {
     this.workers = Array.from({ length: concurrency }, () => this.work());
   }
 
