@@ -4,6 +4,7 @@ export { KINDS } from "./kinds.ts";
 export { renderCrdFiles } from "./crd-files.ts";
 export * from "./kinds/shared-fields.ts";
 export * from "./kinds/worker-account.ts";
+export * from "./kinds/worker-script.ts";
 export * from "./kinds/worker-version.ts";
 export * from "./kinds/worker-deployment.ts";
 export * from "./kinds/worker-release.ts";
