@@ -88,21 +88,20 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: Deps): void
         if (!version) throw versionNotFound(share.versionId);
         versions.set(share.versionId, version);
       }
-      if (!req.query.force) {
-        const secrets = await deps.secrets.read(script);
-        const changed = new Set<string>();
-        for (const v of versions.values()) {
-          for (const name of changedSecretsSince(secretNamesOf(v.spec.bindings), createdMs(v), secrets.updated)) changed.add(name);
-        }
-        if (changed.size) throw secretsChanged([...changed].sort());
-      }
       const [current] = await deps.scripts.deployments(script);
-      const numberOf = (id: string) => versions.get(id)?.spec.number ?? Number.MAX_SAFE_INTEGER;
       const currentNumbers = new Map<string, number>();
       for (const share of current?.spec.versions ?? []) {
         currentNumbers.set(share.versionId, (await deps.scripts.version(script, share.versionId))?.spec.number ?? 0);
       }
-      const trigger = triggeredBy(split, current, (id) => currentNumbers.get(id) ?? numberOf(id));
+      const trigger = triggeredBy(split, current, (id) => versions.get(id)?.spec.number ?? currentNumbers.get(id) ?? 0);
+      // Secrets are script-scoped here: rolling back serves today's secrets with yesterday's code. Like
+      // Cloudflare, a rollback across secret changes needs confirming (10220, then ?force=true).
+      if (trigger === "rollback" && !req.query.force) {
+        const secrets = await deps.secrets.read(script);
+        const [target] = versions.values();
+        const changed = changedSecretsSince(secretNamesOf(target!.spec.bindings), createdMs(target!), secrets.updated);
+        if (changed.length) throw secretsChanged(changed);
+      }
       const deployment = await recordDeployment(deps, script, split, {
         triggeredBy: trigger,
         message: req.body.annotations?.["workers/message"],
