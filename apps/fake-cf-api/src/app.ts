@@ -9,7 +9,7 @@ import type { ApiConfig } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { authenticate } from "./http/auth.ts";
 import { failed } from "./http/envelope.ts";
-import { ApiError, internal, invalid, noRoute, tooLarge, unavailable } from "./http/errors.ts";
+import { ApiError, brief, internal, invalid, noRoute, tooLarge, unavailable } from "./http/errors.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { registerAccountRoutes } from "./routes/account.ts";
 import { registerDeploymentRoutes } from "./routes/deployments.ts";
@@ -130,7 +130,7 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
     else if (err instanceof KubeUnavailable) apiError = unavailable("Kubernetes");
     else if (err instanceof S3WriteError) apiError = unavailable("S3");
     else apiError = internal();
-    if (apiError.status >= 500) req.log.error({ err }, "request failed");
+    if (apiError.status >= 500) req.log.error({ err: brief(err) }, "request failed");
     else req.log.info({ errors: apiError.errors }, "request refused");
     for (const e of apiError.errors) deps.metrics.errors.inc({ code: String(e.code) });
     return reply.code(apiError.status).send(failed(apiError.errors));

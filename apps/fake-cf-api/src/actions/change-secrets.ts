@@ -7,7 +7,7 @@ import type { Binding, WorkerScript, WorkerVersion } from "@fireworkers/crd-type
 import { metadataKey, moduleKey, versionPrefix } from "@fireworkers/storage";
 import { withSecrets } from "../domain/bindings.ts";
 import type { TokenRecord } from "../domain/tokens.ts";
-import { secretEditFailed, secretNotFound, workerNotFound } from "../http/errors.ts";
+import { brief, secretEditFailed, secretNotFound, workerNotFound } from "../http/errors.ts";
 import { secretNames, type SecretState } from "../store/secrets.ts";
 import type { Deps } from "../deps.ts";
 import { recordDeployment } from "./deploy.ts";
@@ -70,8 +70,8 @@ export async function newVersionFrom(
     await recordDeployment(deps, script, [{ versionId, percentage: 100 }], { triggeredBy, token });
     return version;
   } catch (err) {
-    if (created) await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: e, versionId }, "could not discard version"));
-    await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: e, prefix }, "could not delete the objects of a failed version"));
+    if (created) await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: brief(e), versionId }, "could not discard version"));
+    await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed version"));
     throw err;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { VersionShare, WorkerDeployment, WorkerScript } from "@fireworkers/crd-types";
 import type { TokenRecord } from "../domain/tokens.ts";
 import type { Deps } from "../deps.ts";
+import { brief } from "../http/errors.ts";
 
 export interface DeployOptions {
   triggeredBy: string;
@@ -35,7 +36,7 @@ export async function recordDeployment(deps: Deps, script: WorkerScript, split: 
     if (pruned.length) deps.log.info({ script: script.metadata.name, pruned }, "pruned deployment history");
   } catch (err) {
     // History trimming is housekeeping: the next deployment retries it.
-    deps.log.warn({ err, script: script.metadata.name }, "could not prune deployment history");
+    deps.log.warn({ err: brief(err), script: script.metadata.name }, "could not prune deployment history");
   }
   return deployment;
 }

@@ -9,7 +9,7 @@ import { resolveBindings } from "../domain/bindings.ts";
 import { parseUploadMetadata } from "../domain/metadata.ts";
 import type { TokenRecord } from "../domain/tokens.ts";
 import { secretNames } from "../store/secrets.ts";
-import { inheritInvalid, invalid, workerNotFound } from "../http/errors.ts";
+import { brief, inheritInvalid, invalid, workerNotFound } from "../http/errors.ts";
 import { streamModules, type WrittenKeys } from "../upload/stream-modules.ts";
 import type { Deps } from "../deps.ts";
 import { recordDeployment } from "./deploy.ts";
@@ -109,17 +109,17 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
       try {
         deployment = await recordDeployment(deps, script, [{ versionId, percentage: 100 }], { triggeredBy: "upload", token: r.token });
       } catch (err) {
-        await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: e, versionId }, "could not discard version"));
+        await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: brief(e), versionId }, "could not discard version"));
         throw err;
       }
     }
     return { script, version, deployment };
   } catch (err) {
     if (written.length) {
-      await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: e, prefix }, "could not delete the objects of a failed upload"));
+      await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed upload"));
     }
     if (createdScript) {
-      await deps.scripts.delete(createdScript).catch((e) => deps.log.error({ err: e }, "could not delete the script of a failed first upload"));
+      await deps.scripts.delete(createdScript).catch((e) => deps.log.error({ err: brief(e) }, "could not delete the script of a failed first upload"));
     }
     throw err;
   }

@@ -56,3 +56,11 @@ export const secretsChanged = (names: string[]) => one(400, 10220, `The followin
 
 export const internal = () => one(500, 10013, "An internal error occurred; the request changed nothing. Please retry.");
 export const unavailable = (what: string) => one(503, 10013, `${what} is unavailable; the request changed nothing. Please retry.`);
+
+/** An error as a log field: name, message and status, without the SDKs' request dumps. */
+export function brief(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const status = (err as { $metadata?: { httpStatusCode?: number }; code?: number }).$metadata?.httpStatusCode ?? (err as { code?: unknown }).code;
+  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
+  return { name: err.name, message: err.message, ...(status !== undefined ? { status } : {}), ...(cause ? { cause } : {}) };
+}

@@ -106,7 +106,8 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
       // Read and drop the rest of the body so the client gets the answer instead of a reset connection.
       req.resume();
       for (const u of uploads) void u.abort().catch(() => undefined);
-      for (const s of open) s.destroy(new Error("upload abandoned"));
+      // Without an error: a stream that is not piped yet would otherwise throw it as uncaught.
+      for (const s of open) s.destroy();
       void Promise.allSettled(tasks).then(() => reject(failure));
     };
 
@@ -140,6 +141,7 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
       }
       names.add(name);
       open.add(stream);
+      stream.on("error", () => undefined); // pipeline() reports errors of piped streams; this covers the rest
       stream.once("close", () => open.delete(stream));
       const key = moduleKey(target.prefix, name);
       written.push(key);
