@@ -22,7 +22,9 @@ describe("bad input", () => {
     for (const kind of ["WorkerScript", "WorkerVersion", "WorkerDeployment"]) {
       for (const o of await ctx.kube.list<Obj>(API_VERSION, kind, { [LABELS.account]: acc })) out.push(`${kind}/${o.metadata.name}@${o.metadata.resourceVersion}`);
     }
-    return [...out.sort(), ...(await s3Keys(ctx.s3, env.s3.bucket, ""))];
+    // Other test files share the bucket: this account's prefix, plus anything a traversal could have reached.
+    const strays = (await s3Keys(ctx.s3, env.s3.bucket, "")).filter((k) => k.includes("evil"));
+    return [...out.sort(), ...(await s3Keys(ctx.s3, env.s3.bucket, `accounts/${acc}/`)), ...strays];
   };
 
   const put = (script: string, body: RequestInit["body"], headers: Record<string, string> = {}, base = api.url) =>

@@ -25,6 +25,9 @@ export interface UploadLimits {
   uploadConcurrency: number;
   /** S3 multipart part size for large modules (>= 5 MiB). */
   s3PartBytes: number;
+  /** Parts of one module uploaded at once: with 2, the next part is read from the client while one is
+   * being sent. Memory per upload <= uploadConcurrency x (s3QueueSize + 1) x s3PartBytes. */
+  s3QueueSize: number;
 }
 
 const MiB = 1 << 20;
@@ -49,7 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       maxModules: int(env, "MAX_MODULES", 1000, 1),
       maxMetadataBytes: int(env, "MAX_METADATA_KIB", 1024, 1) * 1024,
       uploadConcurrency: int(env, "UPLOAD_CONCURRENCY", 2, 1),
-      s3PartBytes: int(env, "S3_PART_MIB", 5, 5) * MiB,
+      s3PartBytes: int(env, "S3_PART_MIB", 8, 5) * MiB,
+      s3QueueSize: int(env, "S3_QUEUE_SIZE", 2, 1),
     },
     deploymentHistory: int(env, "DEPLOYMENT_HISTORY", 10, 1),
     workersDomain: env.WORKERS_DOMAIN || "workers.dev",

@@ -51,7 +51,7 @@ export async function newVersionFrom(
   let created = false;
   try {
     await deps.s3.copyModules(from.spec.storage.prefix, prefix, from.spec.modules);
-    const number = await deps.scripts.next(script, "versions");
+    const { number, script: current } = await deps.scripts.next(script, "versions");
     const createdOn = new Date().toISOString();
     const spec = {
       ...from.spec,
@@ -64,10 +64,10 @@ export async function newVersionFrom(
       authorEmail: token.email,
     };
     await deps.s3.putMetadata(prefix, { ...spec, createdOn });
-    const version = await deps.scripts.createVersion(script, spec, createdOn);
+    const version = await deps.scripts.createVersion(current, spec, createdOn);
     created = true;
     deps.metrics.versions.inc({ mode: triggeredBy });
-    await recordDeployment(deps, script, [{ versionId, percentage: 100 }], { triggeredBy, token });
+    await recordDeployment(deps, current, [{ versionId, percentage: 100 }], { triggeredBy, token });
     return version;
   } catch (err) {
     if (created) await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: brief(e), versionId }, "could not discard version"));

@@ -12,11 +12,11 @@ export interface DeployOptions {
 
 /** Records a deployment (it is in force from now on: it gets the highest number), then trims the history. */
 export async function recordDeployment(deps: Deps, script: WorkerScript, split: VersionShare[], opts: DeployOptions): Promise<WorkerDeployment> {
-  const number = await deps.scripts.next(script, "deployments");
+  const { number, script: current } = await deps.scripts.next(script, "deployments");
   const annotations: Record<string, string> = { "workers/triggered_by": opts.triggeredBy };
   if (opts.message) annotations["workers/message"] = opts.message;
   const deployment = await deps.scripts.createDeployment(
-    script,
+    current,
     {
       accountId: script.spec.accountId,
       scriptName: script.spec.scriptName,
@@ -31,8 +31,10 @@ export async function recordDeployment(deps: Deps, script: WorkerScript, split: 
     new Date().toISOString(),
   );
   deps.metrics.deployments.inc({ triggered_by: opts.triggeredBy });
+  // Fewer deployments than the history size were ever made: nothing to trim.
+  if (number <= deps.config.deploymentHistory) return deployment;
   try {
-    const pruned = await deps.scripts.pruneDeployments(script, deps.config.deploymentHistory);
+    const pruned = await deps.scripts.pruneDeployments(current, deps.config.deploymentHistory);
     if (pruned.length) deps.log.info({ script: script.metadata.name, pruned }, "pruned deployment history");
   } catch (err) {
     // History trimming is housekeeping: the next deployment retries it.

@@ -39,6 +39,12 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
   const written: WrittenKeys = [];
   let createdScript: WorkerScript | undefined;
   const started = process.hrtime.bigint();
+  // What inherit / keep_bindings need (latest version, secret names) does not depend on the body: read it
+  // while the body streams.
+  const readContext = async (script: WorkerScript | undefined) =>
+    script ? Promise.all([deps.scripts.versions(script), deps.secrets.read(script).then(secretNames)]) : ([[], []] as [WorkerVersion[], string[]]);
+  const early = readContext(existing);
+  early.catch(() => undefined); // awaited below; a streaming failure must not leave it unhandled
   try {
     const streamed = await streamModules(req.raw, { client: deps.s3Client, bucket: deps.s3.bucket, prefix, limits: deps.config.limits }, written);
     if (streamed.metadataText === undefined) throw invalid("the upload has no 'metadata' part");
@@ -53,10 +59,9 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
     if (!main) throw invalid(`metadata.main_module: '${meta.main_module}' is not among the uploaded modules`);
     if (main.type !== "esm") throw invalid(`metadata.main_module: '${meta.main_module}' must be an ES module (application/javascript+module)`);
 
-    // The latest version and the current secrets decide inherit / keep_bindings.
-    existing = existing ?? (await deps.scripts.get(accountId, r.scriptName));
-    const latest = existing ? (await deps.scripts.versions(existing))[0] : undefined;
-    const secrets = existing ? secretNames(await deps.secrets.read(existing)) : [];
+    // A first upload may have been overtaken by a concurrent one that created the script meanwhile.
+    const [versions, secrets] = existing ? await early : await readContext((existing = await deps.scripts.get(accountId, r.scriptName)));
+    const latest = versions[0];
     let resolution;
     try {
       resolution = resolveBindings(meta.bindings, {
@@ -71,9 +76,8 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
     if (resolution.unresolved.length) throw inheritInvalid(resolution.unresolved);
 
     const ensured = existing ? { script: existing, created: false } : await deps.scripts.ensure(r.account, r.scriptName);
-    const script = ensured.script;
-    if (ensured.created) createdScript = script;
-    const number = await deps.scripts.next(script, "versions");
+    if (ensured.created) createdScript = ensured.script;
+    const { number, script } = await deps.scripts.next(ensured.script, "versions");
     // Secrets sent with the upload (deploy --secrets-file) are stored first, so that the version, created
     // after them, does not count them as "changed since" (10220).
     if (Object.keys(resolution.secretValues).length) await deps.secrets.apply(script, resolution.secretValues, []);

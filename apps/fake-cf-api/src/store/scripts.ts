@@ -105,18 +105,21 @@ export class Scripts {
     throw new Error(`could not update WorkerScript ${script.metadata.name} (conflicts or deleted)`);
   }
 
-  /** The next number of a per-script counter, unique across API replicas (compare-and-swap on the script). */
-  async next(script: WorkerScript, counter: keyof typeof SCRIPT_COUNTERS): Promise<number> {
+  /**
+   * The next number of a per-script counter, unique across API replicas (compare-and-swap on the script).
+   * Returns the updated script too, so that the caller's next write does not start from a stale copy.
+   */
+  async next(script: WorkerScript, counter: keyof typeof SCRIPT_COUNTERS): Promise<{ number: number; script: WorkerScript }> {
     const key = SCRIPT_COUNTERS[counter];
     let current: WorkerScript | undefined = script;
     for (let attempt = 0; attempt < 20 && current; attempt++) {
       const n = Number(current.metadata.annotations?.[key] ?? 0) + 1;
       try {
-        await this.kube.replace({
+        const saved = await this.kube.replace({
           ...current,
           metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, [key]: String(n) } },
         } as WorkerScript & Obj);
-        return n;
+        return { number: n, script: saved };
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;
         current = await this.get(script.spec.accountId, script.spec.scriptName);

@@ -60,6 +60,7 @@ export async function startApiInProcess(env: TestEnvInfo, namespace: string, ext
 
 export interface ApiProcess {
   url: string;
+  pid: number;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -76,7 +77,7 @@ export async function startApiProcess(env: TestEnvInfo, namespace: string, name:
     logDir: env.logDir,
     ready: async () => (await fetch(`${url}/readyz`)).status === 200,
   });
-  return { url, logFile: p.logFile, stop: () => p.stop() };
+  return { url, pid: p.pid, logFile: p.logFile, stop: () => p.stop() };
 }
 
 /** A copy of a wrangler fixture project in a temp dir (wrangler writes caches next to it). */

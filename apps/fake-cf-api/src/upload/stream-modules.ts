@@ -159,7 +159,7 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
               client: target.client,
               params: { Bucket: target.bucket, Key: key, Body: body, ContentType: info.mimeType },
               partSize: limits.s3PartBytes,
-              queueSize: 1,
+              queueSize: limits.s3QueueSize,
               leavePartsOnError: false,
             });
             uploads.add(upload);
