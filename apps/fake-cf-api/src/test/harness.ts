@@ -50,9 +50,9 @@ export async function setupAccounts(env: TestEnvInfo, namespace: string, account
 }
 
 /** The API in this process, on a free port (buildApp + listen). */
-export async function startApiInProcess(env: TestEnvInfo, namespace: string, extra: Record<string, string> = {}) {
+export async function startApiInProcess(env: TestEnvInfo, namespace: string, extra: Record<string, string> = {}, kube?: Kube) {
   const config = loadConfig({ ...apiEnv(env, namespace, { LOG_LEVEL: process.env.FAKE_CF_API_TEST_LOG ?? "silent", ...extra }), HOST: "127.0.0.1", PORT: "0" });
-  const app = buildApp({ config, kube: kubeFor(env, namespace) });
+  const app = buildApp({ config, kube: kube ?? kubeFor(env, namespace) });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const { port } = app.server.address() as { port: number };
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
