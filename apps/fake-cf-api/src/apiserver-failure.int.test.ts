@@ -5,7 +5,8 @@
 import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { API_VERSION, LABELS } from "@fireworkers/crd-types";
-import { kubectl } from "@fireworkers/testenv";
+import { join } from "node:path";
+import { kubectl, REPO_ROOT } from "@fireworkers/testenv";
 import { Kube, type Obj } from "./store/kube.ts";
 import { s3Keys, setupAccounts, startApiInProcess } from "./test/harness.ts";
 import { call, helloModule, uploadForm } from "./test/requests.ts";
@@ -80,8 +81,31 @@ describe("an apiserver failure in the middle of an upload", () => {
     expect(await ctx.kube.get(API_VERSION, "WorkerScript", `${acc}.brand-new`)).toBeUndefined();
   });
 
-  it("the same upload through an API with full rights succeeds", async () => {
-    const res = await call(api.url, "POST", `/accounts/${acc}/workers/scripts/hello/versions`, { token: ctx.tokens[acc], body: uploadForm({ main_module: "index.js" }, [helloModule]) });
-    expect(res.body.success).toBe(true);
+  it("an API with exactly the permissions of deploy/fake-cf-api (RBAC) uploads, sets secrets and deletes", async () => {
+    // rbac.yaml binds the ServiceAccount without a namespace (an overlay's `namespace:` sets it); here it is patched in.
+    await kubectl(env.kube, ["apply", "-n", namespace, "-k", join(REPO_ROOT, "deploy/fake-cf-api")]);
+    await kubectl(env.kube, ["patch", "rolebinding", "fake-cf-api", "-n", namespace, "--type=json", "-p", JSON.stringify([{ op: "add", path: "/subjects/0/namespace", value: namespace }])]);
+    const token = (await kubectl(env.kube, ["create", "token", "fake-cf-api", "-n", namespace])).trim();
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: "c", server: env.kube.server, caFile: env.kube.caFile }],
+      users: [{ name: "fake-cf-api", token }],
+      contexts: [{ name: "x", cluster: "c", user: "fake-cf-api", namespace }],
+      currentContext: "x",
+    });
+    const scoped = await startApiInProcess(env, namespace, {}, new Kube(kc, namespace));
+    try {
+      const t = ctx.tokens[acc];
+      const steps = [
+        await call(scoped.url, "PUT", `/accounts/${acc}/workers/scripts/rbac-check`, { token: t, body: uploadForm({ main_module: "index.js" }, [helloModule]) }),
+        await call(scoped.url, "POST", `/accounts/${acc}/workers/scripts/rbac-check/versions`, { token: t, body: uploadForm({ main_module: "index.js" }, [helloModule]) }),
+        await call(scoped.url, "PUT", `/accounts/${acc}/workers/scripts/hello/secrets`, { token: t, json: { name: "K", text: "v", type: "secret_text" } }),
+        await call(scoped.url, "POST", `/accounts/${acc}/workers/scripts/rbac-check/subdomain`, { token: t, json: { enabled: true } }),
+        await call(scoped.url, "DELETE", `/accounts/${acc}/workers/services/rbac-check`, { token: t }),
+      ];
+      for (const s of steps) expect(s.body.success, JSON.stringify(s.body)).toBe(true);
+    } finally {
+      await scoped.close();
+    }
   });
 });
