@@ -13,7 +13,8 @@ import { loadConfig } from "../config.ts";
 import { Kube, type Obj } from "../store/kube.ts";
 import { Tokens } from "../store/tokens.ts";
 
-export const FIXTURES = "/work/shared/reference/wrangler/fixtures";
+/** wrangler projects from the API reference (w1, w1req, w2 and the secrets files), vendored. */
+export const FIXTURES = join(import.meta.dirname, "fixtures/wrangler-reference");
 export const OWN_FIXTURES = join(import.meta.dirname, "fixtures");
 
 export function apiEnv(env: TestEnvInfo, namespace: string, extra: Record<string, string> = {}): Record<string, string> {
