@@ -13,7 +13,7 @@ export NX_DAEMON := false
 export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds bench bench-operator
+.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds bench bench-operator bench-upload api-token
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -54,7 +54,14 @@ env: setup ## start the test environment for manual use; prints endpoints, crede
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts
 
-bench: bench-operator ## every benchmark; each prints its figures and ratios
+bench: bench-upload bench-operator ## every benchmark; each prints its figures and ratios
+
+bench-upload: setup ## upload through fake-cf-api vs direct S3 (throughput ratio, API RSS growth)
+	node bench/upload.bench.ts
 
 bench-operator: setup ## operator: converge 100 accounts x 10 versions (time, apiserver requests per version)
 	node bench/operator-converge.ts 100 10
+
+api-token: deps ## issue an API token: make api-token ACCOUNT=<id> [NAMESPACE=fireworkers] [CREATE_ACCOUNT=1]
+	@test -n "$(ACCOUNT)" || { echo "usage: make api-token ACCOUNT=<account id> [NAMESPACE=ns] [CREATE_ACCOUNT=1]" >&2; exit 2; }
+	node apps/fake-cf-api/src/cli/issue-token.ts --account "$(ACCOUNT)" $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(CREATE_ACCOUNT),--create-account)

@@ -7,7 +7,7 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createHash, randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { CREATED_AT_ANNOTATION, LABELS } from "@fireworkers/crd-types";
+import { CREATED_ON, LABELS } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { kubectl, s3Client, startEnvironment } from "@fireworkers/testenv";
 import { finishBuild, operatorKubeconfig, startOperator } from "../apps/operator/src/test/harness.ts";
@@ -33,7 +33,7 @@ try {
       const versionId = randomUUID();
       const prefix = versionPrefix(account, script, versionId);
       const labels = { [LABELS.account]: account, [LABELS.script]: script };
-      const annotations = { [CREATED_AT_ANNOTATION]: new Date().toISOString() };
+      const annotations = { [CREATED_ON]: new Date().toISOString() };
       puts.push(() => s3.send(new PutObjectCommand({ Bucket: env.info.s3.bucket, Key: moduleKey(prefix, "index.js"), Body: body })));
       objects.push({
         apiVersion: "api.cf-worker/v1",

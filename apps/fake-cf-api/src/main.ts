@@ -3,7 +3,7 @@ import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 
 const config = loadConfig();
-const app = buildApp();
+const app = buildApp({ config });
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, async () => {
     app.log.info({ signal }, "shutting down");

@@ -48,11 +48,9 @@ describe("operator lifecycle", () => {
       await eventually("the Job", () => kc.get("job", jb));
       await finishBuild(env, ns, jb, "succeeded");
       await eventually("the Deployment", () => kc.get("deployment", "worker-bundle-name"));
-      // The account adopted the API's objects.
-      await eventually("the version to be adopted", async () => (await kc.get("workerversion", v1.metadata.name))?.metadata.ownerReferences?.[0]?.kind === "WorkerAccount");
 
       await kc.run(["delete", "workeraccount", ACCOUNT, "--wait=true", "--timeout=60s"]);
-      const kinds = ["workerreleases", "jobbuilders", "workerbundles", "workerversions", "workerdeployments", "jobs", "deployments", "services", "ingresses"];
+      const kinds = ["workerreleases", "jobbuilders", "workerbundles", "workerscripts", "workerversions", "workerdeployments", "jobs", "deployments", "services", "ingresses"];
       await eventually(
         "every owned object to be gone",
         async () => {

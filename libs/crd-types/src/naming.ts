@@ -13,9 +13,3 @@ export const secretEnvPrefix = (scriptName: string) => `${scriptName.toUpperCase
 /** The env var workerd reads a secret binding from (`fromEnvironment`). */
 export const secretEnvName = (scriptName: string, secretName: string) => `${secretEnvPrefix(scriptName)}${secretName}`;
 
-/** Millisecond creation time the API stamps on versions and deployments: creationTimestamp has only
- * second precision, and a deploy followed at once by a rollback must still order correctly. */
-export const CREATED_AT_ANNOTATION = "api.cf-worker/created-at";
-
-export const createdAt = (metadata: { creationTimestamp?: string; annotations?: Record<string, string> }): string =>
-  metadata.annotations?.[CREATED_AT_ANNOTATION] ?? metadata.creationTimestamp ?? "";

@@ -1,4 +1,4 @@
-import { API_VERSION, createdAt, LABELS, type ObjectMeta, type OwnerReference } from "@fireworkers/crd-types";
+import { API_VERSION, createdMs, LABELS, type ObjectMeta, type OwnerReference } from "@fireworkers/crd-types";
 import { createHash } from "node:crypto";
 
 export const MANAGED_BY = "fireworkers-operator";
@@ -26,9 +26,9 @@ export function canonicalJson(value: unknown): string {
 
 export const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** Newest first by the API's millisecond creation stamp, then by name so the order is total. */
+/** Newest first by creation time, then by name so the order is total. */
 export function newestFirst<T extends { metadata: ObjectMeta }>(items: T[]): T[] {
-  return [...items].sort((a, b) => createdAt(b.metadata).localeCompare(createdAt(a.metadata)) || b.metadata.name.localeCompare(a.metadata.name));
+  return [...items].sort((a, b) => createdMs(b) - createdMs(a) || b.metadata.name.localeCompare(a.metadata.name));
 }
 
 export const isDeleting = (o: { metadata: ObjectMeta }) => Boolean(o.metadata.deletionTimestamp);

@@ -35,7 +35,7 @@ export function deployment(n: number, script: string, split: [number, number][],
   return {
     apiVersion: "api.cf-worker/v1",
     kind: "WorkerDeployment",
-    metadata: { name: uuid(1000 + n), creationTimestamp: createdAt.replace(/\.\d+Z$/, "Z"), annotations: { "api.cf-worker/created-at": createdAt } },
+    metadata: { name: uuid(1000 + n), creationTimestamp: createdAt.replace(/\.\d+Z$/, "Z"), annotations: { "api.cf-worker/created-on": createdAt } },
     spec: {
       accountId: "acc1",
       scriptName: script,

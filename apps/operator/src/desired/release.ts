@@ -1,5 +1,6 @@
 import {
   API_VERSION,
+  deploymentsNewestFirst,
   LABELS,
   type WorkerAccount,
   type WorkerDeployment,
@@ -7,7 +8,7 @@ import {
   type WorkerReleaseSpec,
   type WorkerVersion,
 } from "@fireworkers/crd-types";
-import { controllerRef, isDeleting, managedLabels, newestFirst } from "./common.ts";
+import { controllerRef, isDeleting, managedLabels } from "./common.ts";
 
 /** A version can be served once it exists, is not being deleted, and its S3 objects were verified. */
 export const isServable = (v: WorkerVersion | undefined): v is WorkerVersion =>
@@ -19,7 +20,7 @@ export const isServable = (v: WorkerVersion | undefined): v is WorkerVersion =>
  */
 export function desiredReleaseScripts(deployments: WorkerDeployment[], versions: ReadonlyMap<string, WorkerVersion>): WorkerReleaseSpec["scripts"] {
   const inForce = new Map<string, WorkerDeployment>();
-  for (const d of newestFirst(deployments.filter((d) => !isDeleting(d)))) {
+  for (const d of deploymentsNewestFirst(deployments.filter((d) => !isDeleting(d)))) {
     if (inForce.has(d.spec.scriptName)) continue;
     if (d.spec.versions.every((v) => isServable(versions.get(v.versionId)))) inForce.set(d.spec.scriptName, d);
   }

@@ -1,5 +1,5 @@
 // WorkerAccount: the account's WorkerRelease (what should run) and WorkerBundle (what runs now).
-import { API_VERSION, LABELS, type WorkerAccount, type WorkerBundle, type WorkerDeployment, type WorkerVersion } from "@fireworkers/crd-types";
+import { LABELS, type WorkerAccount, type WorkerBundle } from "@fireworkers/crd-types";
 import { desiredBundle, servedBuild } from "../desired/bundle.ts";
 import { desiredRelease } from "../desired/release.ts";
 import { applyIfChanged, applyStatusIfChanged, deleteObject } from "../runtime/apply.ts";
@@ -13,9 +13,9 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
   if (!account || account.metadata.deletionTimestamp) return; // children go with it (ownerReferences)
   const { caches } = ctx;
 
+  // The API makes them owned by their WorkerScript, itself owned by the account: deleting the account deletes them.
   const versions = caches.versions.list().filter(ofAccount(name));
   const deployments = caches.deployments.list().filter(ofAccount(name));
-  await adopt(ctx, account, [...versions, ...deployments]);
 
   const release = desiredRelease(account, deployments, new Map(versions.map((v) => [v.metadata.name, v])));
   const observedRelease = caches.releases.get(release.metadata.name);
@@ -55,21 +55,3 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
 
 const ownedBy = (o: WorkerBundle, owner: WorkerAccount) => o.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid) === true;
 
-/**
- * Versions and deployment records are created by the API; giving them the account as owner makes
- * deleting an account delete them too (and, through the version finalizer, their S3 objects).
- */
-async function adopt(ctx: ReconcileContext, account: WorkerAccount, objects: (WorkerVersion | WorkerDeployment)[]): Promise<void> {
-  for (const o of objects) {
-    if (o.metadata.deletionTimestamp || o.metadata.ownerReferences?.some((r) => r.uid === account.metadata.uid)) continue;
-    ctx.metrics.writes.inc({ verb: "adopt", kind: o.kind });
-    await ctx.kube.mergePatch(API_VERSION, o.kind, o.metadata.name, {
-      metadata: {
-        ownerReferences: [
-          ...(o.metadata.ownerReferences ?? []),
-          { apiVersion: API_VERSION, kind: "WorkerAccount", name: account.metadata.name, uid: account.metadata.uid!, blockOwnerDeletion: true },
-        ],
-      },
-    });
-  }
-}

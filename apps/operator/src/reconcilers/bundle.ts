@@ -1,7 +1,7 @@
 // WorkerBundle: the Deployment, Service and Ingress that serve the bundle's image, and whether the
 // rollout of that image is complete.
 import type { KubernetesObject, V1Deployment, V1Secret } from "@kubernetes/client-node";
-import { createdAt, type WorkerBundle } from "@fireworkers/crd-types";
+import { createdMs, type WorkerBundle } from "@fireworkers/crd-types";
 import { BUILD_ANNOTATION } from "../desired/bundle.ts";
 import { desiredWorkloads } from "../desired/workloads.ts";
 import { applyIfChanged, applyStatusIfChanged, deleteObject } from "../runtime/apply.ts";
@@ -72,7 +72,7 @@ function observeDeployToReady(ctx: ReconcileContext, bundle: WorkerBundle): void
     for (const v of script.versions) {
       if (alreadyServed.has(v.versionId)) continue;
       const version = ctx.caches.versions.get(v.versionId);
-      const since = version && Date.parse(createdAt(version.metadata));
+      const since = version && createdMs(version);
       if (since) ctx.metrics.deployToReady.observe(Math.max(0, (now - since) / 1000));
     }
   }

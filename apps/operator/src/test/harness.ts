@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CREATED_AT_ANNOTATION, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
+import { CREATED_ON, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { freePort, kubectl, REPO_ROOT, s3Client, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
 
@@ -145,6 +145,25 @@ export function seedAccount(bundle = "worker-bundle-name") {
 }
 
 /** Does what the API does for an upload: module objects in S3, then the WorkerVersion (with its finalizer). */
+/** The script object the API keeps per script (owned by the account); returns its owner reference. */
+async function ensureScript(env: TestEnvInfo, namespace: string, script: string) {
+  const kc = k(env, namespace);
+  const account = (await kc.get("workeraccount", ACCOUNT))!;
+  const name = `${ACCOUNT}.${script}`;
+  await kc.apply({
+    apiVersion: "api.cf-worker/v1",
+    kind: "WorkerScript",
+    metadata: {
+      name,
+      labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
+      ownerReferences: [{ apiVersion: "api.cf-worker/v1", kind: "WorkerAccount", name: ACCOUNT, uid: account.metadata.uid, blockOwnerDeletion: true }],
+    },
+    spec: { accountId: ACCOUNT, scriptName: script },
+  });
+  const uid = (await kc.get("workerscript", name))!.metadata.uid;
+  return [{ apiVersion: "api.cf-worker/v1", kind: "WorkerScript", name, uid, blockOwnerDeletion: true }];
+}
+
 export async function uploadVersion(env: TestEnvInfo, namespace: string, script: string, code: string, options: { skipS3?: boolean } = {}): Promise<WorkerVersion> {
   const versionId = randomUUID();
   const prefix = versionPrefix(ACCOUNT, script, versionId);
@@ -160,8 +179,9 @@ export async function uploadVersion(env: TestEnvInfo, namespace: string, script:
     metadata: {
       name: versionId,
       labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
-      annotations: { [CREATED_AT_ANNOTATION]: new Date().toISOString() },
+      annotations: { [CREATED_ON]: new Date().toISOString() },
       finalizers: ["api.cf-worker/s3-objects"],
+      ownerReferences: await ensureScript(env, namespace, script),
     },
     spec: {
       accountId: ACCOUNT,
@@ -178,13 +198,23 @@ export async function uploadVersion(env: TestEnvInfo, namespace: string, script:
   return version;
 }
 
+const deploymentNumbers = new Map<string, number>();
+
+/** Does what the API does for a deployment: a WorkerDeployment with the script's next number. */
 export async function deploy(env: TestEnvInfo, namespace: string, script: string, split: [WorkerVersion, number][]) {
   const deploymentId = randomUUID();
+  const number = (deploymentNumbers.get(`${namespace}/${script}`) ?? 0) + 1;
+  deploymentNumbers.set(`${namespace}/${script}`, number);
   await k(env, namespace).create({
     apiVersion: "api.cf-worker/v1",
     kind: "WorkerDeployment",
-    metadata: { name: deploymentId, labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script }, annotations: { [CREATED_AT_ANNOTATION]: new Date().toISOString() } },
-    spec: { accountId: ACCOUNT, scriptName: script, deploymentId, strategy: "percentage", versions: split.map(([v, percentage]) => ({ versionId: v.spec.versionId, percentage })) },
+    metadata: {
+      name: deploymentId,
+      labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
+      annotations: { [CREATED_ON]: new Date().toISOString() },
+      ownerReferences: await ensureScript(env, namespace, script),
+    },
+    spec: { accountId: ACCOUNT, scriptName: script, deploymentId, number, strategy: "percentage", versions: split.map(([v, percentage]) => ({ versionId: v.spec.versionId, percentage })) },
   });
   return deploymentId;
 }

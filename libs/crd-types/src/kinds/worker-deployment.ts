@@ -8,6 +8,9 @@ const spec = Type.Object(
     scriptName: ScriptName,
     deploymentId: Uuid("The deployment's id as wrangler sees it; also the object's name."),
     strategy: Type.Unsafe<"percentage">({ type: "string", enum: ["percentage"] }),
+    number: Type.Optional(
+      Type.Integer({ minimum: 1, description: "Per-script sequence number; the highest is the deployment in force (creationTimestamp has only second precision)." }),
+    ),
     versions: VersionSplit,
     annotations: Type.Optional(StringMap({ description: "workers/message, workers/triggered_by (deployment, rollback, secret, ...)." })),
     source: Type.Optional(Type.String({ maxLength: 64 })),
@@ -33,6 +36,7 @@ export const workerDeployment: KindDefinition<typeof spec, typeof status> = {
   columns: [
     { name: "Account", type: "string", jsonPath: ".spec.accountId" },
     { name: "Script", type: "string", jsonPath: ".spec.scriptName" },
+    { name: "Number", type: "integer", jsonPath: ".spec.number" },
     { name: "Version", type: "string", jsonPath: ".spec.versions[0].versionId" },
     { name: "Percent", type: "number", jsonPath: ".spec.versions[0].percentage" },
     { name: "Version2", type: "string", jsonPath: ".spec.versions[1].versionId", priority: 1 },

@@ -1,0 +1,130 @@
+// One script upload (PUT .../scripts/{name} or POST .../versions): stream the modules to S3, check the
+// metadata, write metadata.json, then the Kubernetes objects, the WorkerVersion last. Any failure deletes
+// what this request wrote, so no version ever points at missing objects.
+import { randomUUID } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import type { WorkerAccount, WorkerScript, WorkerVersion, WorkerVersionSpec, WorkerDeployment } from "@fireworkers/crd-types";
+import { metadataKey, versionPrefix } from "@fireworkers/storage";
+import { resolveBindings } from "../domain/bindings.ts";
+import { parseUploadMetadata } from "../domain/metadata.ts";
+import type { TokenRecord } from "../domain/tokens.ts";
+import { secretNames } from "../store/secrets.ts";
+import { brief, inheritInvalid, invalid, workerNotFound } from "../http/errors.ts";
+import { streamModules, type WrittenKeys } from "../upload/stream-modules.ts";
+import type { Deps } from "../deps.ts";
+import { recordDeployment } from "./deploy.ts";
+
+export interface UploadRequest {
+  account: WorkerAccount;
+  scriptName: string;
+  /** "script": PUT, deploys at 100% (first deploy, draft Worker, wrangler 3). "version": POST versions, upload only. */
+  mode: "script" | "version";
+  strictInherit: boolean;
+  token: TokenRecord;
+}
+
+export interface UploadResult {
+  script: WorkerScript;
+  version: WorkerVersion;
+  deployment?: WorkerDeployment;
+}
+
+export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRequest): Promise<UploadResult> {
+  const accountId = r.account.metadata.name;
+  let existing = await deps.scripts.get(accountId, r.scriptName);
+  if (r.mode === "version" && !existing) throw workerNotFound();
+
+  const versionId = randomUUID();
+  const prefix = versionPrefix(accountId, r.scriptName, versionId);
+  const written: WrittenKeys = [];
+  let createdScript: WorkerScript | undefined;
+  const started = process.hrtime.bigint();
+  // What inherit / keep_bindings need (latest version, secret names) does not depend on the body: read it
+  // while the body streams.
+  const readContext = async (script: WorkerScript | undefined) =>
+    script ? Promise.all([deps.scripts.versions(script), deps.secrets.read(script).then(secretNames)]) : ([[], []] as [WorkerVersion[], string[]]);
+  const early = readContext(existing);
+  early.catch(() => undefined); // awaited below; a streaming failure must not leave it unhandled
+  try {
+    const streamed = await streamModules(req.raw, { client: deps.s3Client, bucket: deps.s3.bucket, prefix, limits: deps.config.limits }, written);
+    if (streamed.metadataText === undefined) throw invalid("the upload has no 'metadata' part");
+    let meta;
+    try {
+      meta = parseUploadMetadata(streamed.metadataText);
+    } catch (err) {
+      throw invalid((err as Error).message);
+    }
+    const mainName = meta.main_module.startsWith("./") ? meta.main_module.slice(2) : meta.main_module;
+    const main = streamed.modules.find((m) => m.name === mainName);
+    if (!main) throw invalid(`metadata.main_module: '${meta.main_module}' is not among the uploaded modules`);
+    if (main.type !== "esm") throw invalid(`metadata.main_module: '${meta.main_module}' must be an ES module (application/javascript+module)`);
+
+    // A first upload may have been overtaken by a concurrent one that created the script meanwhile.
+    const [versions, secrets] = existing ? await early : await readContext((existing = await deps.scripts.get(accountId, r.scriptName)));
+    const latest = versions[0];
+    let resolution;
+    try {
+      resolution = resolveBindings(meta.bindings, {
+        strictInherit: r.strictInherit,
+        keepBindings: meta.keep_bindings,
+        previous: latest?.spec.bindings ?? [],
+        secretNames: secrets,
+      });
+    } catch (err) {
+      throw invalid((err as Error).message);
+    }
+    if (resolution.unresolved.length) throw inheritInvalid(resolution.unresolved);
+
+    const ensured = existing ? { script: existing, created: false } : await deps.scripts.ensure(r.account, r.scriptName);
+    if (ensured.created) createdScript = ensured.script;
+    const { number, script } = await deps.scripts.next(ensured.script, "versions");
+    // Secrets sent with the upload (deploy --secrets-file) are stored first, so that the version, created
+    // after them, does not count them as "changed since" (10220).
+    if (Object.keys(resolution.secretValues).length) await deps.secrets.apply(script, resolution.secretValues, []);
+    const createdOn = new Date().toISOString();
+    const annotations: Record<string, string> = {
+      ...meta.annotations,
+      "workers/triggered_by": r.mode === "script" ? "upload" : "version_upload",
+    };
+    const spec: WorkerVersionSpec = {
+      accountId,
+      scriptName: r.scriptName,
+      versionId,
+      number,
+      storage: { bucket: deps.s3.bucket, prefix },
+      mainModule: main.name,
+      modules: streamed.modules,
+      bindings: resolution.bindings,
+      ...(meta.compatibility_date ? { compatibilityDate: meta.compatibility_date } : {}),
+      compatibilityFlags: meta.compatibility_flags ?? [],
+      annotations,
+      source: "wrangler",
+      authorEmail: r.token.email,
+    };
+    written.push(metadataKey(prefix));
+    await deps.s3.putMetadata(prefix, { ...spec, createdOn });
+    const version = await deps.scripts.createVersion(script, spec, createdOn);
+    deps.metrics.versions.inc({ mode: r.mode });
+    deps.metrics.uploadBytes.inc(streamed.modules.reduce((s, m) => s + m.size, 0));
+    deps.metrics.uploadSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+
+    let deployment: WorkerDeployment | undefined;
+    if (r.mode === "script") {
+      try {
+        deployment = await recordDeployment(deps, script, [{ versionId, percentage: 100 }], { triggeredBy: "upload", token: r.token });
+      } catch (err) {
+        await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: brief(e), versionId }, "could not discard version"));
+        throw err;
+      }
+    }
+    return { script, version, deployment };
+  } catch (err) {
+    if (written.length) {
+      await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed upload"));
+    }
+    if (createdScript) {
+      await deps.scripts.delete(createdScript).catch((e) => deps.log.error({ err: brief(e) }, "could not delete the script of a failed first upload"));
+    }
+    throw err;
+  }
+}

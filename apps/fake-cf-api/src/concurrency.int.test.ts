@@ -1,0 +1,61 @@
+// Two deploys of the same script at once, through two API replicas: both become versions with distinct
+// numbers, and the deployment in force is the one with the highest number, the same for every reader.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { WorkerDeployment, WorkerVersion } from "@fireworkers/crd-types";
+import type { Obj } from "./store/kube.ts";
+import { copyFixture, FIXTURES, listFor, setupAccounts, startApiInProcess, UUID, wrangler } from "./test/harness.ts";
+import { call } from "./test/requests.ts";
+
+const env = inject("env");
+const namespace = "api-concurrency";
+const acc = "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee";
+
+describe("concurrent deploys", () => {
+  let ctx: Awaited<ReturnType<typeof setupAccounts>>;
+  let replicas: Awaited<ReturnType<typeof startApiInProcess>>[];
+  const w1 = copyFixture(FIXTURES, "w1");
+  const w1b = copyFixture(FIXTURES, "w1");
+
+  beforeAll(async () => {
+    ctx = await setupAccounts(env, namespace, [acc]);
+    replicas = [await startApiInProcess(env, namespace), await startApiInProcess(env, namespace)];
+  });
+  afterAll(async () => Promise.all(replicas.map((r) => r.close())));
+
+  const deployBoth = async () => {
+    const runs = await Promise.all(
+      [w1, w1b].map((cwd, i) => wrangler({ version: 4, env, cwd, apiUrl: replicas[i]!.url, token: ctx.tokens[acc]!, accountId: acc, args: ["deploy"] })),
+    );
+    for (const r of runs) expect(r.code, r.output).toBe(0);
+    return runs.map((r) => r.output.match(new RegExp(`Current Version ID: (${UUID.source})`))![1]!);
+  };
+
+  const check = async (expectedVersions: number) => {
+    const versions = await listFor<WorkerVersion & Obj>(ctx.kube, "WorkerVersion", acc, "my-worker");
+    expect(versions.length).toBe(expectedVersions);
+    expect(new Set(versions.map((v) => v.spec.number)).size).toBe(expectedVersions);
+    const deployments = (await listFor<WorkerDeployment & Obj>(ctx.kube, "WorkerDeployment", acc, "my-worker")).sort((a, b) => b.spec.number! - a.spec.number!);
+    expect(new Set(deployments.map((d) => d.spec.number)).size).toBe(deployments.length);
+    // Every replica answers the same deployment first, and it is the highest-numbered one.
+    for (const r of replicas) {
+      const res = await call(r.url, "GET", `/accounts/${acc}/workers/scripts/my-worker/deployments`, { token: ctx.tokens[acc] });
+      const first = (res.body.result as { deployments: { id: string }[] }).deployments[0]!;
+      expect(first.id).toBe(deployments[0]!.spec.deploymentId);
+    }
+    return deployments[0]!;
+  };
+
+  it("two first deploys of a new script both succeed under one WorkerScript", async () => {
+    const ids = await deployBoth();
+    expect(ids[0]).not.toBe(ids[1]);
+    const inForce = await check(2);
+    expect(ids).toContain(inForce.spec.versions[0]!.versionId);
+  });
+
+  it("two deploys of an existing script both become versions; the final deployment is one of them", async () => {
+    const ids = await deployBoth();
+    const inForce = await check(4);
+    expect(inForce.spec.versions).toHaveLength(1);
+    expect(ids).toContain(inForce.spec.versions[0]!.versionId);
+  });
+});

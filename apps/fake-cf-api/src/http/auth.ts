@@ -1,0 +1,41 @@
+// Bearer-token authentication and account scoping, before any validation or handler runs: a request
+// without a known token gets 10000 (401); a token used on an account it is not scoped to gets 10000 (403)
+// whatever the route, so nothing of another account is ever read or changed.
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { WorkerAccount } from "@fireworkers/crd-types";
+import { bearer, type TokenRecord } from "../domain/tokens.ts";
+import type { Deps } from "../deps.ts";
+import { accountNotFound, forbidden, unauthenticated } from "./errors.ts";
+
+/** "account": token + the :accountId of the path; "token": token only; "none": public. */
+export type AuthMode = "none" | "token" | "account";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    auth?: AuthMode;
+    /** The route reads a multipart body itself (documented in /openapi.json by this schema). */
+    multipartBody?: object;
+  }
+  interface FastifyRequest {
+    token: TokenRecord;
+    account: WorkerAccount;
+  }
+}
+
+export function authenticate(deps: Deps) {
+  return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const mode = req.routeOptions.config?.auth ?? "none";
+    if (mode === "none") return;
+    const presented = bearer(req.headers.authorization);
+    if (!presented) throw unauthenticated();
+    const token = await deps.tokens.find(presented);
+    if (!token) throw unauthenticated();
+    req.token = token;
+    if (mode !== "account") return;
+    const accountId = (req.params as { accountId?: string }).accountId ?? "";
+    if (!token.accounts.includes(accountId)) throw forbidden();
+    const account = await deps.scripts.account(accountId);
+    if (!account) throw accountNotFound(accountId);
+    req.account = account;
+  };
+}

@@ -1,0 +1,158 @@
+// Integration-test harness: the API (in process, or as real child processes), an account with a token, the
+// real wrangler CLI, and direct views of what the API wrote into Kubernetes and S3. No mocks.
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ListObjectsV2Command, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { KubeConfig } from "@kubernetes/client-node";
+import { API_VERSION, LABELS, type WorkerAccount } from "@fireworkers/crd-types";
+import { freePort, REPO_ROOT, s3Client, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
+import { buildApp } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { Kube, type Obj } from "../store/kube.ts";
+import { Tokens } from "../store/tokens.ts";
+
+/** wrangler projects from the API reference (w1, w1req, w2 and the secrets files), vendored. */
+export const FIXTURES = join(import.meta.dirname, "fixtures/wrangler-reference");
+export const OWN_FIXTURES = join(import.meta.dirname, "fixtures");
+
+export function apiEnv(env: TestEnvInfo, namespace: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    KUBECONFIG: env.kube.kubeconfig,
+    NAMESPACE: namespace,
+    S3_ENDPOINT: env.s3.endpoint,
+    S3_REGION: env.s3.region,
+    S3_BUCKET: env.s3.bucket,
+    S3_ACCESS_KEY_ID: env.s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: env.s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: "true",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
+export function kubeFor(env: TestEnvInfo, namespace: string): Kube {
+  const kc = new KubeConfig();
+  kc.loadFromFile(env.kube.kubeconfig);
+  return new Kube(kc, namespace);
+}
+
+/** A namespace with one WorkerAccount per id and a token scoped to each. */
+export async function setupAccounts(env: TestEnvInfo, namespace: string, accountIds: string[]) {
+  const kube = kubeFor(env, namespace);
+  await kube.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } } as Obj).catch(() => undefined);
+  const tokens: Record<string, string> = {};
+  for (const id of accountIds) {
+    await kube.create<WorkerAccount & Obj>({ apiVersion: API_VERSION, kind: "WorkerAccount", metadata: { name: id }, spec: { workerBundleName: id } });
+    tokens[id] = (await new Tokens(kube).issue({ accounts: [id], name: `owner-${id.slice(0, 6)}` })).token;
+  }
+  return { kube, tokens, s3: s3Client(env.s3) };
+}
+
+/** The API in this process, on a free port (buildApp + listen). */
+export async function startApiInProcess(env: TestEnvInfo, namespace: string, extra: Record<string, string> = {}, kube?: Kube) {
+  const config = loadConfig({ ...apiEnv(env, namespace, { LOG_LEVEL: process.env.FAKE_CF_API_TEST_LOG ?? "silent", ...extra }), HOST: "127.0.0.1", PORT: "0" });
+  const app = buildApp({ config, kube: kube ?? kubeFor(env, namespace) });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const { port } = app.server.address() as { port: number };
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+export interface ApiProcess {
+  url: string;
+  pid: number;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** The API as a real process (`node apps/fake-cf-api/src/main.ts`), logs under the environment's log dir. */
+export async function startApiProcess(env: TestEnvInfo, namespace: string, name: string, extra: Record<string, string> = {}): Promise<ApiProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const p: RunningProcess = await startProcess({
+    name,
+    command: env.tools.node,
+    args: [join(REPO_ROOT, "apps/fake-cf-api/src/main.ts")],
+    env: { ...apiEnv(env, namespace, extra), HOST: "127.0.0.1", PORT: String(port) },
+    logDir: env.logDir,
+    ready: async () => (await fetch(`${url}/readyz`)).status === 200,
+  });
+  return { url, pid: p.pid, logFile: p.logFile, stop: () => p.stop() };
+}
+
+/** A copy of a wrangler fixture project in a temp dir (wrangler writes caches next to it). */
+export function copyFixture(dir: string, name: string): string {
+  const root = mkdtempSync(join(tmpdir(), `fixture-${name}-`));
+  cpSync(join(dir, name), join(root, name), { recursive: true });
+  for (const f of ["secrets.json", "secrets-del.json", "secrets.env"]) cpSync(join(FIXTURES, f), join(root, f));
+  return join(root, name);
+}
+
+export interface WranglerRun {
+  code: number;
+  output: string;
+}
+
+// eslint-disable-next-line no-control-regex -- stripping terminal colour codes is the point
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/** Runs the real wrangler CLI (4.x pinned, or 3.114) against the API, non-interactive like CI. */
+export function wrangler(opts: { version: 3 | 4; env: TestEnvInfo; cwd: string; apiUrl: string; token: string; accountId: string; args: string[]; input?: string }): Promise<WranglerRun> {
+  const home = mkdtempSync(join(tmpdir(), "wrangler-home-"));
+  mkdirSync(join(home, ".config"), { recursive: true });
+  const script = opts.version === 4 ? join(REPO_ROOT, "node_modules/wrangler/bin/wrangler.js") : opts.env.tools.wrangler3;
+  return new Promise((resolve) => {
+    const child = execFile(
+      opts.env.tools.node,
+      [script, ...opts.args],
+      {
+        cwd: opts.cwd,
+        timeout: 90_000,
+        maxBuffer: 16 << 20,
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          XDG_CONFIG_HOME: join(home, ".config"),
+          CLOUDFLARE_API_BASE_URL: `${opts.apiUrl}/client/v4`,
+          CLOUDFLARE_API_TOKEN: opts.token,
+          CLOUDFLARE_ACCOUNT_ID: opts.accountId,
+          WRANGLER_SEND_METRICS: "false",
+          WRANGLER_SEND_ERROR_REPORTS: "false",
+          WRANGLER_HIDE_BANNER: "true",
+          DO_NOT_TRACK: "1",
+          CI: "true",
+          FORCE_COLOR: "0",
+        },
+      },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
+        resolve({ code: typeof code === "number" ? code : 1, output: `${stdout}\n${stderr}`.replace(ANSI, "") });
+      },
+    );
+    child.stdin!.end(opts.input ?? "");
+  });
+}
+
+export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
+
+/** Objects of a kind for one script, as the API sees them in Kubernetes (including ones being deleted). */
+export async function listFor<T extends Obj>(kube: Kube, kind: string, accountId: string, scriptName: string): Promise<T[]> {
+  return kube.list<T>(API_VERSION, kind, { [LABELS.account]: accountId, [LABELS.script]: scriptName });
+}
+
+export async function s3Keys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys.sort();
+}
+
+export async function s3Get(s3: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await got.Body!.transformToByteArray());
+}
