@@ -19,6 +19,8 @@ export interface RunningProcess {
   name: string;
   pid: number;
   logFile: string;
+  /** Resolves, with how it ended ("exited with 1", "exited with SIGTERM"), when the process exits. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -39,8 +41,10 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   let exited: string | undefined;
-  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? code}`));
-  child.once("error", (err) => (exited = err.message));
+  const exitedPromise = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => resolve((exited = `exited with ${signal ?? code}`)));
+    child.once("error", (err) => resolve((exited = err.message)));
+  });
 
   const deadline = Date.now() + (spec.timeoutMs ?? 60_000);
   for (;;) {
@@ -52,7 +56,7 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
     }
     await sleep(100);
   }
-  return { name: spec.name, pid: child.pid!, logFile, stop: () => stop(child) };
+  return { name: spec.name, pid: child.pid!, logFile, exited: exitedPromise, stop: () => stop(child) };
 }
 
 /** SIGTERM to the whole process group, SIGKILL after 10 s. */
