@@ -139,6 +139,30 @@ describe("single-node cluster", () => {
     expect(logs).toContain("response:200");
   });
 
+  it("runs a Job whose pod reaches the API server in-cluster (kubernetes Service, service-account token, CA)", async () => {
+    // kubectl is a static Go binary: alone in an image, it uses the pod's in-cluster config.
+    const root = mkdtempSync(join(tmpdir(), "e2e-kubectl-"));
+    try {
+      copyFileSync(cluster.kubectl, join(root, "kubectl"));
+      const image = imageFromDir(root, { Entrypoint: ["/kubectl", "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"], Env: ["HOME=/tmp"] });
+      await pushImage(cluster.registryUrl, "e2e/kubectl", "1", image);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+    const job = {
+      apiVersion: "batch/v1",
+      kind: "Job",
+      metadata: { name: "whoami", namespace: ns },
+      spec: {
+        backoffLimit: 0,
+        template: { spec: { restartPolicy: "Never", containers: [{ name: "whoami", image: `${cluster.registry}/e2e/kubectl:1` }] } },
+      },
+    };
+    await k(["apply", "-f", "-"], JSON.stringify(job));
+    await k(["wait", "--for=condition=Complete", "job/whoami", "--timeout=120s"]);
+    expect((await k(["logs", "job/whoami"])).trim()).toBe(`system:serviceaccount:${ns}:default`);
+  });
+
   it("forwards a local port to the Service (kubectl port-forward)", async () => {
     const child = spawn(cluster.kubectl, [`--kubeconfig=${cluster.kubeconfig}`, "-n", ns, "port-forward", "service/httpd", ":80"], {
       stdio: ["ignore", "pipe", "pipe"],
