@@ -182,18 +182,25 @@ export async function supervise(cfg: ClusterConfig = clusterConfig()): Promise<v
     await kubectl(kube, ["apply", "--server-side", "--force-conflicts", "-f", "-"], JSON.stringify(corednsRbac));
 
     stepLog("kube-controller-manager, kube-scheduler, kubelet, kube-proxy, CoreDNS");
+    const kubeletStarted = Math.floor(Date.now() / 1000) * 1000;
     await Promise.all(
       (["kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns"] as const).map((n) =>
         start(n).then(() => log(`  ${n} ready`)),
       ),
     );
 
-    stepLog(`node ${cfg.nodeName} Ready, default service account`);
+    stepLog(`node ${cfg.nodeName} Ready, default service account, existing pods restarted`);
     await until(120_000, `node ${cfg.nodeName} to become Ready`, async () => {
       const node = JSON.parse(await kubectl(kube, ["get", "node", cfg.nodeName, "-o", "json"]));
       return node.status?.conditions?.some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True");
     });
     await until(60_000, "the default service account", async () => (await kubectl(kube, ["get", "serviceaccount", "default", "-o", "name"]), true));
+    // Pods from before a restart still show their old status until the kubelet has restarted them.
+    const stale = await until(60_000, "pods to be (re)started", async () => (await stalePods(kube, cfg.nodeName, kubeletStarted)).length === 0).then(
+      () => [],
+      () => stalePods(kube, cfg.nodeName, kubeletStarted),
+    );
+    if (stale.length) log(`  not Ready after 60 s (see kubectl describe): ${stale.join(", ")}`);
 
     const info: ClusterInfo = {
       dir: cfg.dir,
@@ -221,6 +228,30 @@ export async function supervise(cfg: ClusterConfig = clusterConfig()): Promise<v
     log(`start failed: ${(err as Error).message}`);
     await shutdown(1);
   }
+}
+
+/**
+ * Pods on the node that the kubelet has not brought back since it started: not Ready since then, and
+ * not failing either (a container in back-off is settled, if broken).
+ */
+async function stalePods(kube: { kubectl: string; kubeconfig: string }, node: string, since: number): Promise<string[]> {
+  const pods = JSON.parse(await kubectl(kube, ["get", "pods", "-A", "--field-selector", `spec.nodeName=${node},status.phase!=Succeeded,status.phase!=Failed`, "-o", "json"]));
+  type Pod = {
+    metadata: { namespace: string; name: string; deletionTimestamp?: string };
+    status?: {
+      conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+      containerStatuses?: { state?: { waiting?: { reason?: string } } }[];
+    };
+  };
+  return (pods.items as Pod[])
+    .filter((p) => {
+      if (p.metadata.deletionTimestamp) return false;
+      const ready = p.status?.conditions?.find((c) => c.type === "Ready");
+      if (ready?.status === "True" && ready.lastTransitionTime && Date.parse(ready.lastTransitionTime) >= since) return false;
+      const failing = p.status?.containerStatuses?.some((c) => /BackOff|Err|Invalid/.test(c.state?.waiting?.reason ?? ""));
+      return !failing;
+    })
+    .map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
 }
 
 function preflight(): void {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -31,15 +31,16 @@ export interface RunningProcess {
  */
 export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const logFile = join(spec.logDir, `${spec.name}.log`);
-  const log = createWriteStream(logFile, { flags: "a" });
+  // The child writes its log file itself (not through a pipe to this process): it keeps running, and
+  // logging, should this process die (the cluster's supervisor cleans such leftovers up on its next start).
+  const log = openSync(logFile, "a");
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", log, log],
   });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  closeSync(log);
   let exited: string | undefined;
   const exitedPromise = new Promise<string>((resolve) => {
     child.once("exit", (code, signal) => resolve((exited = `exited with ${signal ?? code}`)));
