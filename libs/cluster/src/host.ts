@@ -1,7 +1,7 @@
 // What the cluster changes on the host outside its state directory, and how it is undone:
 // the bridge, a few sysctls, mounts, network namespaces, iptables chains.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, readlinkSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ClusterConfig } from "./config.ts";
 
@@ -172,4 +172,27 @@ export function removeKubeChains(): number {
     if (script.length) execFileSync(restore, ["--noflush"], { input: `${script.join("\n")}\n`, stdio: ["pipe", "pipe", "pipe"] });
   }
   return removed;
+}
+
+/**
+ * The kubelet links every container's log into /var/log/containers (a fixed path) and removes the link
+ * with the container; containers removed while it is stopped leave links behind. Removes the links
+ * that point under `podLogsDir`; returns how many.
+ */
+export function removeContainerLogLinks(podLogsDir: string): number {
+  const dir = "/var/log/containers";
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const link = join(dir, name);
+    try {
+      if (readlinkSync(link).startsWith(`${podLogsDir}/`)) {
+        unlinkSync(link);
+        n++;
+      }
+    } catch {
+      // not a link
+    }
+  }
+  return n;
 }

@@ -31,6 +31,7 @@ import {
   leftoverNetns,
   pidsWithCmdline,
   recordSysctls,
+  removeContainerLogLinks,
   removeKubeChains,
   restoreSysctls,
   unmountUnder,
@@ -341,6 +342,8 @@ export async function teardown(cfg: ClusterConfig, running: Map<Name, RunningPro
     log(`  removed leftover network namespace ${ns}`);
   }
   removeKubepodsCgroups();
+  const links = removeContainerLogLinks(paths.podLogs);
+  if (links) log(`  removed ${links} container log link(s) from /var/log/containers`);
   await step("iptables", async () => {
     const n = removeKubeChains();
     if (n) log(`  removed ${n} KUBE-*/CNI-* iptables chain(s)`);
