@@ -17,7 +17,7 @@ export WRANGLER_SEND_METRICS := false
 	setup-cluster up up-cluster down cluster-status e2e
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 setup: deps debian go-tools ## install everything the tests need (idempotent)
 
