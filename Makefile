@@ -13,10 +13,11 @@ export NX_DAEMON := false
 export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds bench bench-operator bench-upload api-token
+.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds bench bench-operator bench-upload api-token \
+	setup-cluster up up-cluster down cluster-status e2e
 
 help: ## list the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 setup: deps debian go-tools ## install everything the tests need (idempotent)
 
@@ -50,6 +51,24 @@ test: setup lint typecheck ## everything: setup, lint, typecheck, unit and integ
 
 env: setup ## start the test environment for manual use; prints endpoints, credentials and a kubeconfig
 	node libs/testenv/src/cli.ts
+
+setup-cluster: deps ## what the single-node cluster needs: Debian packages (--cluster) and the node binaries (--node)
+	scripts/setup-debian.sh --cluster
+	scripts/go-tools.sh --node >/dev/null
+
+up-cluster: setup-cluster ## start the single-node Kubernetes cluster (background); prints its kubeconfig
+	node libs/cluster/src/cli.ts up
+
+up: up-cluster ## bring the local platform up (for now: the cluster)
+
+down: deps ## stop the cluster and remove what it left on the host (pods, mounts, iptables, bridge); keeps its state
+	node libs/cluster/src/cli.ts down
+
+cluster-status: deps ## is the cluster running, and how to reach it
+	node libs/cluster/src/cli.ts status
+
+e2e: up-cluster ## end-to-end tests on the single-node cluster (starts it if needed)
+	FIREWORKERS_E2E=1 vitest run --project e2e
 
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts

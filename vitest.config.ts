@@ -1,7 +1,10 @@
 import { defineConfig } from "vitest/config";
 
 // Two projects: `unit` (pure logic, no processes) and `integration` (*.int.test.ts, against the real
-// components that libs/testenv starts once per run).
+// components that libs/testenv starts once per run). A third, `e2e` (*.e2e.test.ts, on the single-node
+// cluster of libs/cluster), exists only with FIREWORKERS_E2E=1 (`make e2e`), so `vitest run` stays fast.
+const e2e = process.env.FIREWORKERS_E2E === "1";
+
 export default defineConfig({
   test: {
     reporters: ["default"],
@@ -10,7 +13,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["{apps,libs}/*/src/**/*.test.ts", "tools/**/*.test.ts"],
-          exclude: ["**/*.int.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.int.test.ts", "**/*.e2e.test.ts", "**/node_modules/**"],
         },
       },
       {
@@ -24,6 +27,20 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      ...(e2e
+        ? [
+            {
+              test: {
+                name: "e2e",
+                include: ["{apps,libs}/*/src/**/*.e2e.test.ts"],
+                globalSetup: ["libs/cluster/src/vitest-global-setup.ts"],
+                testTimeout: 300_000,
+                hookTimeout: 600_000,
+                maxWorkers: 1,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -6,7 +6,7 @@
 # checks that the files exist. Prints the bin directory of every module on stdout, as NAME=DIR lines.
 #
 #   scripts/go-tools.sh            build what is missing (k8s control plane, etcd, versitygw)
-#   scripts/go-tools.sh --node     also kube-scheduler, kubelet and kube-proxy (the single-node cluster)
+#   scripts/go-tools.sh --node     also kube-scheduler, kubelet, kube-proxy, crictl and CoreDNS (the single-node cluster)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +14,9 @@ cache=${FIREWORKERS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fireworkers}
 export CGO_ENABLED=0 GOFLAGS=-buildvcs=false
 
 k8s_bins=(kube-apiserver kube-controller-manager kubectl)
-[[ ${1:-} == --node ]] && k8s_bins+=(kube-scheduler kubelet kube-proxy)
+node=false
+[[ ${1:-} == --node ]] && node=true
+$node && k8s_bins+=(kube-scheduler kubelet kube-proxy)
 
 log() { printf '[go-tools] %s\n' "$*" >&2; }
 
@@ -60,6 +62,23 @@ vver=$(tool_version "$vdir" github.com/versity/versitygw)
 vout=$cache/bin/versitygw-$vver-$(key "$vdir")
 mkdir -p "$vout"
 build versitygw "$vdir" github.com/versity/versitygw/cmd/versitygw "-s -w" "$vout"
+
+if $node; then
+  # crictl: the CRI client the cluster launcher uses to stop and remove pod sandboxes on `make down`.
+  cdir=$root/tools/go/crictl
+  cver=$(tool_version "$cdir" sigs.k8s.io/cri-tools)
+  cout=$cache/bin/crictl-$cver-$(key "$cdir")
+  mkdir -p "$cout"
+  build crictl "$cdir" sigs.k8s.io/cri-tools/cmd/crictl "-s -w -X sigs.k8s.io/cri-tools/pkg/version.Version=$cver" "$cout"
+  # CoreDNS: cluster DNS, run on the node as a host process.
+  ddir=$root/tools/go/coredns
+  dver=$(tool_version "$ddir" github.com/coredns/coredns)
+  dout=$cache/bin/coredns-$dver-$(key "$ddir")
+  mkdir -p "$dout"
+  build coredns "$ddir" github.com/coredns/coredns "-s -w" "$dout"
+  echo "CRICTL_BIN_DIR=$cout"
+  echo "COREDNS_BIN_DIR=$dout"
+fi
 
 echo "K8S_BIN_DIR=$kout"
 echo "ETCD_BIN_DIR=$eout"

@@ -3,7 +3,20 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "./paths.ts";
 
-export type GoBinary = "etcd" | "kube-apiserver" | "kube-controller-manager" | "kubectl" | "versitygw";
+export type GoBinary =
+  | "etcd"
+  | "kube-apiserver"
+  | "kube-controller-manager"
+  | "kubectl"
+  | "versitygw"
+  // the single-node cluster's (scripts/go-tools.sh --node)
+  | "kube-scheduler"
+  | "kubelet"
+  | "kube-proxy"
+  | "crictl"
+  | "coredns";
+
+const nodeBinaries: ReadonlySet<GoBinary> = new Set(["kube-scheduler", "kubelet", "kube-proxy", "crictl", "coredns"]);
 
 /**
  * Finds a Go-built binary, in this order (the same precedence as controller-runtime's envtest):
@@ -17,21 +30,33 @@ export function goBinary(name: GoBinary): string {
   for (const dir of [process.env.FIREWORKERS_ASSETS, process.env.KUBEBUILDER_ASSETS]) {
     if (dir && existsSync(join(dir, name))) return join(dir, name);
   }
-  const dirs = goToolDirs();
-  const dir = name === "etcd" ? dirs.ETCD_BIN_DIR : name === "versitygw" ? dirs.VERSITYGW_BIN_DIR : dirs.K8S_BIN_DIR;
+  const dirs = goToolDirs(nodeBinaries.has(name));
+  const dir =
+    name === "etcd"
+      ? dirs.ETCD_BIN_DIR
+      : name === "versitygw"
+        ? dirs.VERSITYGW_BIN_DIR
+        : name === "crictl"
+          ? dirs.CRICTL_BIN_DIR
+          : name === "coredns"
+            ? dirs.COREDNS_BIN_DIR
+            : dirs.K8S_BIN_DIR;
   return mustExist(join(dir!, name));
 }
 
-let cached: Record<string, string> | undefined;
+const cached = new Map<boolean, Record<string, string>>();
 
-function goToolDirs(): Record<string, string> {
-  cached ??= Object.fromEntries(
-    execFileSync(join(REPO_ROOT, "scripts/go-tools.sh"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
+function goToolDirs(node: boolean): Record<string, string> {
+  const known = cached.get(node);
+  if (known) return known;
+  const dirs = Object.fromEntries(
+    execFileSync(join(REPO_ROOT, "scripts/go-tools.sh"), node ? ["--node"] : [], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
       .trim()
       .split("\n")
       .map((line) => line.split("=", 2) as [string, string]),
   );
-  return cached;
+  cached.set(node, dirs);
+  return dirs;
 }
 
 function mustExist(path: string): string {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream } from "node:fs";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -19,6 +19,8 @@ export interface RunningProcess {
   name: string;
   pid: number;
   logFile: string;
+  /** Resolves, with how it ended ("exited with 1", "exited with SIGTERM"), when the process exits. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -29,18 +31,21 @@ export interface RunningProcess {
  */
 export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   const logFile = join(spec.logDir, `${spec.name}.log`);
-  const log = createWriteStream(logFile, { flags: "a" });
+  // The child writes its log file itself (not through a pipe to this process): it keeps running, and
+  // logging, should this process die (the cluster's supervisor cleans such leftovers up on its next start).
+  const log = openSync(logFile, "a");
   const child = spawn(spec.command, spec.args, {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", log, log],
   });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  closeSync(log);
   let exited: string | undefined;
-  child.once("exit", (code, signal) => (exited = `exited with ${signal ?? code}`));
-  child.once("error", (err) => (exited = err.message));
+  const exitedPromise = new Promise<string>((resolve) => {
+    child.once("exit", (code, signal) => resolve((exited = `exited with ${signal ?? code}`)));
+    child.once("error", (err) => resolve((exited = err.message)));
+  });
 
   const deadline = Date.now() + (spec.timeoutMs ?? 60_000);
   for (;;) {
@@ -52,7 +57,7 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
     }
     await sleep(100);
   }
-  return { name: spec.name, pid: child.pid!, logFile, stop: () => stop(child) };
+  return { name: spec.name, pid: child.pid!, logFile, exited: exitedPromise, stop: () => stop(child) };
 }
 
 /** SIGTERM to the whole process group, SIGKILL after 10 s. */

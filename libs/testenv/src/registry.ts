@@ -15,12 +15,20 @@ export interface RegistryInfo {
   password?: string;
 }
 
-/** Debian's docker-registry (distribution 2.8), optionally with htpasswd basic auth. */
-export async function startRegistry(dir: string, logDir: string, name: string, auth: boolean): Promise<{ info: RegistryInfo; processes: RunningProcess[] }> {
+/**
+ * Debian's docker-registry (distribution 2.8), optionally with htpasswd basic auth, on `addr`
+ * (host:port; default a free port on 127.0.0.1). Its data lives in `<dir>/<name>/data`.
+ */
+export async function startRegistry(
+  dir: string,
+  logDir: string,
+  name: string,
+  auth: boolean,
+  addr?: string,
+): Promise<{ info: RegistryInfo; processes: RunningProcess[] }> {
   const root = join(dir, name);
   mkdirSync(join(root, "data"), { recursive: true });
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
+  const host = addr ?? `127.0.0.1:${await freePort()}`;
   const info: RegistryInfo = { url: `http://${host}`, host };
   const config: Record<string, unknown> = {
     version: 0.1,

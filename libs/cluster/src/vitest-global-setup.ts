@@ -1,0 +1,37 @@
+// Vitest global setup of the e2e project: the single-node cluster. One that is already running
+// (`make e2e` starts it first) is used and left running; otherwise it is started here and stopped after
+// the run, unless FIREWORKERS_KEEP_CLUSTER=1.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import { clusterConfig, clusterPaths } from "./config.ts";
+import type { ClusterInfo } from "./supervisor.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    cluster: ClusterInfo;
+  }
+}
+
+const cli = join(import.meta.dirname, "cli.ts");
+
+export default async function setup(project: TestProject) {
+  const paths = clusterPaths(clusterConfig().dir);
+  const wasRunning = execStatus() === 0 && existsSync(paths.info);
+  if (!wasRunning) execFileSync(process.execPath, [cli, "up"], { stdio: "inherit" });
+  const info = JSON.parse(readFileSync(paths.info, "utf8")) as ClusterInfo;
+  project.provide("cluster", info);
+  return () => {
+    if (!wasRunning && process.env.FIREWORKERS_KEEP_CLUSTER !== "1") execFileSync(process.execPath, [cli, "down"], { stdio: "inherit" });
+  };
+}
+
+function execStatus(): number {
+  try {
+    execFileSync(process.execPath, [cli, "status"], { stdio: "ignore" });
+    return 0;
+  } catch (err) {
+    return (err as { status?: number }).status ?? 1;
+  }
+}
