@@ -6,7 +6,7 @@ import { describe, expect, inject, it } from "vitest";
 import { RegistryClient, type Blob } from "./client.ts";
 import { credentialsFromFile } from "./docker-config.ts";
 import { MEDIA } from "./media-types.ts";
-import { startFlakyProxy } from "./test/flaky-proxy.ts";
+import { startFlakyProxy } from "@fireworkers/testenv";
 
 const { registry, authRegistry } = inject("env");
 

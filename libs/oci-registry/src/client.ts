@@ -314,7 +314,8 @@ const scopeKey = (scopes: Scope[]) => scopes.map((s) => `${s.repository}:${s.act
 
 function describe(err: unknown): string {
   const e = err as Error & { cause?: { code?: string; message?: string } };
-  return e.cause?.code ?? e.cause?.message ?? e.message;
+  if (!e.cause) return e.message;
+  return [e.cause.code, e.cause.message].filter(Boolean).join(": ");
 }
 
 /** fetch's "fetch failed" says nothing: name the registry, the operation and the network error. */

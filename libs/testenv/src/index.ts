@@ -6,3 +6,4 @@ export type { RegistryInfo } from "./registry.ts";
 export { freePort } from "./ports.ts";
 export { startProcess, type RunningProcess } from "./process.ts";
 export { REPO_ROOT, CACHE_DIR } from "./paths.ts";
+export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";
