@@ -13,7 +13,7 @@ export NX_DAEMON := false
 export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds
+.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds base-image bench bench-image
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -53,3 +53,15 @@ env: setup ## start the test environment for manual use; prints endpoints, crede
 
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts
+
+BASE_IMAGE_REPOSITORY ?= 127.0.0.1:5000/fireworkers/workerd-runtime
+
+base-image: deps ## build the runtime base image (workerd + glibc + CA certs) and push it to $BASE_IMAGE_REPOSITORY; prints and writes dist/base-image.ref
+	@mkdir -p dist
+	BASE_IMAGE_REPOSITORY=$(BASE_IMAGE_REPOSITORY) BASE_IMAGE_REF_FILE=dist/base-image.ref node apps/job-builder/src/cli/push-base-image.ts
+
+bench: bench-image ## every benchmark
+
+bench-image: deps ## bundle image assemble + push vs buildah from an equivalent Dockerfile, same base (prints the ratio)
+	scripts/setup-debian.sh --bench
+	node bench/image-build.bench.ts

@@ -30,7 +30,8 @@ export async function pushImage(
   const sentBefore = client.bytesSent;
   const blobs: PushResult["blobs"] = {};
   const repo = target.repository;
-  for (const d of base?.layers ?? []) {
+  // Blobs are independent of each other: send them side by side; only the manifest waits for all of them.
+  const baseLayer = async (d: Descriptor) => {
     if ((await client.blobSize(repo, d.digest)) !== undefined) blobs[d.digest] = "exists";
     else if (base!.client.registry === client.registry && (await client.mountBlob(repo, d.digest, base!.repository))) blobs[d.digest] = "mounted";
     else {
@@ -40,13 +41,16 @@ export async function pushImage(
       blobs[d.digest] = "copied";
     }
     log.debug({ blob: d.digest, size: d.size, result: blobs[d.digest] }, "base layer");
-  }
-  for (const layer of layers) {
+  };
+  const newLayer = async (layer: Layer) => {
     blobs[layer.digest] = await client.pushBlob(repo, { digest: layer.digest, size: layer.size, bytes: layer.bytes });
     log.info({ blob: layer.digest, size: layer.size, result: blobs[layer.digest] }, "layer pushed");
-  }
+  };
   const config = image.config;
-  blobs[config.descriptor.digest] = await client.pushBlob(repo, { digest: config.descriptor.digest, size: config.descriptor.size, bytes: config.bytes });
+  const configBlob = async () => {
+    blobs[config.descriptor.digest] = await client.pushBlob(repo, { digest: config.descriptor.digest, size: config.descriptor.size, bytes: config.bytes });
+  };
+  await Promise.all([...(base?.layers ?? []).map(baseLayer), ...layers.map(newLayer), configBlob()]);
   const reference = target.tag ?? image.manifest.descriptor.digest;
   const digest = await client.putManifest(repo, reference, image.manifest.bytes, image.manifest.descriptor.mediaType);
   if (digest && digest !== image.manifest.descriptor.digest) {

@@ -117,6 +117,13 @@ describe("RegistryClient with basic auth", () => {
     expect(await client.putManifest(r, "v1", img.manifest, MEDIA.ociManifest)).toBe(img.digest);
   });
 
+  it("answers the challenge once for requests sent side by side", async () => {
+    const client = new RegistryClient({ registry: authRegistry.host, credentials: credentialsFromFile(configFile(authRegistry.password), authRegistry.host) });
+    const r = repo("parallel");
+    const blobs = Array.from({ length: 5 }, () => blob(randomBytes(500)));
+    expect(await Promise.all(blobs.map((b) => client.pushBlob(r, b)))).toEqual(Array(5).fill("uploaded"));
+  });
+
   it("fails clearly with a wrong password, and without credentials", async () => {
     const wrong = new RegistryClient({ registry: authRegistry.host, credentials: credentialsFromFile(configFile("wrong"), authRegistry.host) });
     await expect(wrong.ping()).rejects.toThrow(`HTTP 401 unauthorized`);

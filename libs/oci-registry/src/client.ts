@@ -200,19 +200,25 @@ export class RegistryClient {
   ): Promise<Response> {
     const url = typeof target === "string" ? new URL(target, this.baseUrl) : target;
     const attempt = async () => {
-      let res = await this.#fetch(method, url, init);
+      const sent = this.#authorization(init.scopes);
+      let res = await this.#fetch(method, url, init, sent);
       if (res.status === 401) {
-        const learnt = await this.#learnAuth(operation, res, init.scopes);
-        if (learnt) res = await this.#fetch(method, url, init);
+        // Requests run side by side: another one may have learnt the auth while this one was out.
+        const current = this.#authorization(init.scopes);
+        if (current !== sent) {
+          await res.body?.cancel();
+          res = await this.#fetch(method, url, init, current);
+        } else if (await this.#learnAuth(operation, res, init.scopes)) {
+          res = await this.#fetch(method, url, init, this.#authorization(init.scopes));
+        }
       }
       return res;
     };
     return init.retry === false ? attempt() : this.#withRetry(operation, attempt);
   }
 
-  async #fetch(method: string, url: URL, init: { scopes: Scope[]; headers?: Record<string, string>; body?: Buffer }): Promise<Response> {
+  async #fetch(method: string, url: URL, init: { headers?: Record<string, string>; body?: Buffer }, authorization: string | undefined): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
-    const authorization = this.#authorization(init.scopes);
     if (authorization) headers.authorization = authorization;
     if (init.body) this.bytesSent += init.body.length;
     const res = await fetch(url, { method, headers, body: init.body, redirect: "follow" });
@@ -231,21 +237,22 @@ export class RegistryClient {
 
   /** Reads the challenge of a 401; true when we now have something new to send. */
   async #learnAuth(operation: string, res: Response, scopes: Scope[]): Promise<boolean> {
+    // When nothing new can be sent, the 401 stands and its body tells the caller why.
     const challenge = parseChallenge(res.headers.get("www-authenticate"));
-    await res.body?.cancel();
     if (challenge?.scheme === "basic") {
       if (this.#auth?.kind === "basic" || !this.#options.credentials) return false;
       this.#auth = { kind: "basic" };
-      return true;
-    }
-    if (challenge?.scheme === "bearer" && challenge.params.realm) {
+    } else if (challenge?.scheme === "bearer" && challenge.params.realm) {
       const key = scopeKey(scopes);
       if (this.#tokens.has(key)) return false; // the token we sent was refused: do not loop
-      this.#auth = { kind: "bearer", realm: challenge.params.realm, service: challenge.params.service };
-      this.#tokens.set(key, await this.#fetchToken(operation, this.#auth, scopes));
-      return true;
+      const auth = { kind: "bearer" as const, realm: challenge.params.realm, service: challenge.params.service };
+      this.#tokens.set(key, await this.#fetchToken(operation, auth, scopes));
+      this.#auth = auth;
+    } else {
+      return false;
     }
-    return false;
+    await res.body?.cancel();
+    return true;
   }
 
   /** Docker token protocol: GET realm?service=...&scope=repository:<name>:<actions> (one scope per repo). */

@@ -1,4 +1,4 @@
-// A tiny HTTP proxy for failure tests: it really forwards every request to the registry, except that it
+// A tiny HTTP proxy for failure tests and byte counts: it really forwards every request to the registry, except that it
 // can answer the first N requests with 503 itself, or cut connections once a number of body bytes has
 // passed (the registry "going down" in the middle of a push). No registry behaviour is faked.
 import { createServer, request, type Server } from "node:http";
@@ -8,6 +8,8 @@ export interface FlakyProxy {
   /** host:port of the proxy */
   host: string;
   requests: string[];
+  /** Request body bytes forwarded so far (what clients pushed through it). */
+  bodyBytes(): number;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,7 @@ export async function startFlakyProxy(
   return {
     host: proxyHost,
     requests,
+    bodyBytes: () => bodyBytes,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -33,7 +33,7 @@ const canary = (label: string) => `export default { fetch() { return Response.js
 export const SECRET_VALUE = `s3cr3t-${randomUUID()}`;
 export const SECRET_ENV = "GREETER__API_TOKEN";
 
-interface ModuleSource {
+export interface ModuleSource {
   name: string;
   type: ModuleType;
   content: Buffer | string;
@@ -51,27 +51,47 @@ async function uploadVersion(s3: S3Client, bucket: string, account: string, scri
   return { versionId, percentage: 100, storage: { bucket, prefix }, mainModule: modules[0]!.name, modules: recorded, compatibilityDate: "2025-01-01", ...extra };
 }
 
-export async function uploadTestBundle(s3: S3Client, bucket: string, account: string, repository: string): Promise<JobBuilderSpec> {
-  const calc = await uploadVersion(s3, bucket, account, "calc", [
-    { name: "index.js", type: "esm", content: CALC_INDEX },
-    { name: "lib/math.js", type: "esm", content: "export const double = (x) => 2 * x;" },
-    { name: "add.wasm", type: "wasm", content: ADD_WASM },
-    { name: "index.js.map", type: "sourcemap", content: "{}" },
-  ]);
+/** The bundle's scripts: per script, its versions as module sources plus version settings. */
+export function testBundleSources(): { name: string; versions: { modules: ModuleSource[]; extra: Partial<BuildVersion> }[] }[] {
   const bindings: Binding[] = [
     { name: "GREETING", type: "plain_text", text: 'hello "world"' },
     { name: "CONFIG", type: "json", json: { retries: 3, regions: ["eu", "us"] } },
     { name: "API_TOKEN", type: "secret_text" },
     { name: "CALC", type: "service", service: "calc" },
   ];
-  const greeter = await uploadVersion(s3, bucket, account, "greeter", [{ name: "index.js", type: "esm", content: GREETER_INDEX }], { bindings });
-  const canaryA = await uploadVersion(s3, bucket, account, "canary", [{ name: "index.js", type: "esm", content: canary("a") }], { percentage: 50 });
-  const canaryB = await uploadVersion(s3, bucket, account, "canary", [{ name: "index.js", type: "esm", content: canary("b") }], { percentage: 50 });
-  const scripts = [
-    { name: "calc", workerNumber: 0, versions: [calc] },
-    { name: "greeter", workerNumber: 1, versions: [greeter] },
-    { name: "canary", workerNumber: 2, versions: [canaryA, canaryB] },
+  return [
+    {
+      name: "calc",
+      versions: [
+        {
+          modules: [
+            { name: "index.js", type: "esm", content: CALC_INDEX },
+            { name: "lib/math.js", type: "esm", content: "export const double = (x) => 2 * x;" },
+            { name: "add.wasm", type: "wasm", content: ADD_WASM },
+            { name: "index.js.map", type: "sourcemap", content: "{}" },
+          ],
+          extra: {},
+        },
+      ],
+    },
+    { name: "greeter", versions: [{ modules: [{ name: "index.js", type: "esm", content: GREETER_INDEX }], extra: { bindings } }] },
+    {
+      name: "canary",
+      versions: [
+        { modules: [{ name: "index.js", type: "esm", content: canary("a") }], extra: { percentage: 50 } },
+        { modules: [{ name: "index.js", type: "esm", content: canary("b") }], extra: { percentage: 50 } },
+      ],
+    },
   ];
+}
+
+export async function uploadTestBundle(s3: S3Client, bucket: string, account: string, repository: string): Promise<JobBuilderSpec> {
+  const scripts = [];
+  for (const [workerNumber, script] of testBundleSources().entries()) {
+    const versions = [];
+    for (const v of script.versions) versions.push(await uploadVersion(s3, bucket, account, script.name, v.modules, v.extra));
+    scripts.push({ name: script.name, workerNumber, versions });
+  }
   const inputHash = createHash("sha256").update(JSON.stringify(scripts)).digest("hex");
   return { accountId: account, releaseName: account, inputHash, image: { repository, tag: inputHash.slice(0, 32) }, scripts };
 }
