@@ -1,4 +1,5 @@
-// Builds the runtime base image from real packages on this machine: workerd from npm (the version pinned
+// Builds the runtime base image from real packages on this machine (a make-time tool: workerd is a
+// devDependency of the job-builder, not in its image): workerd from npm (the version pinned
 // in package-lock.json) and glibc + CA certificates from the installed Debian packages. Same inputs →
 // same layer bytes → same digest (see libs/image-layer).
 import { execFileSync } from "node:child_process";
