@@ -13,7 +13,7 @@ export NX_DAEMON := false
 export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds base-image bench bench-image
+.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds base-image app-images bench bench-image
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,6 +59,11 @@ BASE_IMAGE_REPOSITORY ?= 127.0.0.1:5000/fireworkers/workerd-runtime
 base-image: deps ## build the runtime base image (workerd + glibc + CA certs) and push it to $BASE_IMAGE_REPOSITORY; prints and writes dist/base-image.ref
 	@mkdir -p dist
 	BASE_IMAGE_REPOSITORY=$(BASE_IMAGE_REPOSITORY) BASE_IMAGE_REF_FILE=dist/base-image.ref node apps/job-builder/src/cli/push-base-image.ts
+
+APP_IMAGE_REPOSITORY_PREFIX ?= 127.0.0.1:5000/fireworkers
+
+app-images: deps ## the apps' images without Docker: a Node base from real packages + one layer per app, pushed to $APP_IMAGE_REPOSITORY_PREFIX
+	APP_IMAGE_REPOSITORY_PREFIX=$(APP_IMAGE_REPOSITORY_PREFIX) NODE_PACKAGE_DIR="$$(scripts/ensure-node.sh --npm)/.." node apps/job-builder/src/cli/push-app-images.ts
 
 bench: bench-image ## every benchmark
 

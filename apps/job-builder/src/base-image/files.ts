@@ -1,36 +1,47 @@
-// What the runtime base image holds, and where each file comes from. Nothing else goes in: no shell, no
-// package manager. workerd (a glibc PIE, libc++ linked statically) needs only the glibc objects below,
-// and CA certificates at start-up (it refuses to start without them, even for loopback only).
+// What the runtime base images hold, and where each file comes from. Nothing else goes in: no shell, no
+// package manager. workerd (a glibc PIE, libc++ linked statically) needs only glibc, and CA certificates
+// at start-up (it refuses to start without them, even for loopback only). Node also needs libstdc++ and
+// libgcc_s.
 import type { TarEntry } from "@fireworkers/image-layer";
 
-export const WORKERD_PATH = "usr/local/bin/workerd";
 /** The non-root user the pods run as (distroless' "nonroot" id). */
 export const RUNTIME_UID = 65532;
+export const WORKERD_PATH = "usr/local/bin/workerd";
+export const NODE_PATH = "usr/local/bin/node";
 
-/** Host files copied into the image: image path ← host path, with the Debian package that ships it. */
-export const HOST_FILES = [
-  ...["libc.so.6", "libm.so.6", "libdl.so.2", "librt.so.1", "libpthread.so.0", "ld-linux-x86-64.so.2"].map((name) => ({
-    imagePath: `lib/x86_64-linux-gnu/${name}`,
-    hostPath: `/lib/x86_64-linux-gnu/${name}`,
-    debianPackage: "libc6",
-    mode: 0o755,
-  })),
-  {
-    imagePath: "etc/ssl/certs/ca-certificates.crt",
-    hostPath: "/etc/ssl/certs/ca-certificates.crt",
-    // Generated at install time by update-ca-certificates from the certificates the package ships.
-    debianPackage: "ca-certificates",
-    mode: 0o644,
-  },
-] as const;
+export interface HostFile {
+  imagePath: string;
+  hostPath: string;
+  debianPackage: string;
+  mode: number;
+}
 
-export const DEBIAN_PACKAGES = ["libc6", "ca-certificates"] as const;
+const lib = (name: string, debianPackage: string): HostFile => ({
+  imagePath: `lib/x86_64-linux-gnu/${name}`,
+  hostPath: `/lib/x86_64-linux-gnu/${name}`,
+  debianPackage,
+  mode: 0o755,
+});
+
+const GLIBC = ["libc.so.6", "libm.so.6", "libdl.so.2", "librt.so.1", "libpthread.so.0", "ld-linux-x86-64.so.2"].map((n) => lib(n, "libc6"));
+const CA_CERTIFICATES: HostFile = {
+  imagePath: "etc/ssl/certs/ca-certificates.crt",
+  hostPath: "/etc/ssl/certs/ca-certificates.crt",
+  // Generated at install time by update-ca-certificates from the certificates the package ships.
+  debianPackage: "ca-certificates",
+  mode: 0o644,
+};
+
+/** Host files copied into the workerd base: image path ← host path, with the Debian package that ships it. */
+export const HOST_FILES: HostFile[] = [...GLIBC, CA_CERTIFICATES];
+/** …and into the Node base. */
+export const NODE_HOST_FILES: HostFile[] = [...GLIBC, lib("libstdc++.so.6", "libstdc++6"), lib("libgcc_s.so.1", "libgcc-s1"), CA_CERTIFICATES];
 
 /** The files the project writes itself. */
 export function generatedEntries(): TarEntry[] {
   const file = (path: string, text: string): TarEntry => ({ path, type: "file", content: Buffer.from(text) });
   return [
-    // workerd's ELF interpreter path.
+    // The ELF interpreter path of workerd and node.
     { path: "lib64/ld-linux-x86-64.so.2", type: "symlink", linkTarget: "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" },
     file("etc/passwd", `root:x:0:0:root:/root:/sbin/nologin\nworkerd:x:${RUNTIME_UID}:${RUNTIME_UID}:workerd:/nonexistent:/sbin/nologin\n`),
     file("etc/group", `root:x:0:\nworkerd:x:${RUNTIME_UID}:\n`),

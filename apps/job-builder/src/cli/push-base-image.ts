@@ -17,8 +17,8 @@ try {
   if (!repository) throw new Error("BASE_IMAGE_REPOSITORY is required, e.g. 127.0.0.1:5000/fireworkers/workerd-runtime");
   const started = Date.now();
   const image = buildBaseImage();
-  log.info({ ms: Date.now() - started, layerBytes: image.layer.size, tarBytes: image.layer.tarSize, workerd: image.workerdVersion, packages: image.packages }, "base image assembled");
-  const target = parseReference(`${repository}:workerd-${image.workerdVersion}`);
+  log.info({ ms: Date.now() - started, layerBytes: image.layer.size, tarBytes: image.layer.tarSize, workerd: image.version, packages: image.packages }, "base image assembled");
+  const target = parseReference(`${repository}:workerd-${image.version}`);
   const client = registryClient(target.registry, registrySettingsFromEnv(process.env), log);
   const pushed = await pushImage(client, target, image, [image.layer], undefined, log);
   const ref = `${target.registry}/${target.repository}@${pushed.digest}`;
