@@ -1,6 +1,5 @@
 // Resolves the base image (by digest) to its config and layers, verifying the manifest bytes against the digest.
-import { createHash } from "node:crypto";
-import type { Descriptor, ImageConfig } from "@fireworkers/image-layer";
+import { sha256Digest as sha256, type Descriptor, type ImageConfig } from "@fireworkers/image-layer";
 import { MEDIA, parseReference, type ImageReference, type RegistryClient } from "@fireworkers/oci-registry";
 
 export interface ResolvedBase {
@@ -17,8 +16,6 @@ export function parseBaseRef(text: string | undefined): ImageReference {
   if (!ref.digest) throw new Error(`BASE_IMAGE must name the base by digest (…@sha256:…), not by tag: ${text}`);
   return ref;
 }
-
-const sha256 = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
 export async function resolveBase(client: RegistryClient, ref: ImageReference): Promise<ResolvedBase> {
   let digest = ref.digest!;

@@ -7,3 +7,4 @@ export { freePort } from "./ports.ts";
 export { startProcess, type RunningProcess } from "./process.ts";
 export { REPO_ROOT, CACHE_DIR } from "./paths.ts";
 export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";
+export { ADD_WASM } from "./test-assets.ts";

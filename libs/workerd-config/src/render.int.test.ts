@@ -4,12 +4,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { freePort, startProcess } from "@fireworkers/testenv";
+import { ADD_WASM, freePort, startProcess } from "@fireworkers/testenv";
 import { renderConfig } from "./render.ts";
 import { BUNDLES } from "./test/bundles.ts";
 
 const { tools, logDir } = inject("env");
-const ADD_WASM = Buffer.from("0061736d0100000001070160027f7f017f030201000707010361646400000a09010700200020016a0b", "hex");
 
 function standIn(script: string, moduleName: string): Buffer | string {
   if (moduleName.endsWith(".wasm")) return ADD_WASM;

@@ -5,9 +5,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { Binding, BuildVersion, JobBuilderSpec, ModuleType } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
+import { ADD_WASM } from "@fireworkers/testenv";
 
-// (i32, i32) -> i32 `add`: the smallest real WebAssembly module.
-export const ADD_WASM = Buffer.from("0061736d0100000001070160027f7f017f030201000707010361646400000a09010700200020016a0b", "hex");
 
 const CALC_INDEX = `import { double } from "./lib/math.js";
 import addModule from "./add.wasm";
