@@ -4,7 +4,7 @@
 # Idempotent: installs only what is missing, and runs `apt-get update` only then.
 set -euo pipefail
 
-packages=(docker-registry apache2-utils containerd runc busybox-static ca-certificates)
+packages=(docker-registry apache2-utils containerd runc busybox-static ca-certificates openssl libstdc++6 libgcc-s1)
 [[ ${1:-} == --bench ]] && packages+=(wrk buildah)
 
 missing=()
