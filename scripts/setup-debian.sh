@@ -10,7 +10,7 @@
 #                                      bridge, gcc + static libc for the pause binary, openssl for the PKI
 set -euo pipefail
 
-packages=(docker-registry apache2-utils containerd runc busybox-static ca-certificates)
+packages=(docker-registry apache2-utils containerd runc busybox-static ca-certificates openssl libstdc++6 libgcc-s1)
 for flag in "$@"; do
   case $flag in
     --bench) packages+=(wrk buildah) ;;

@@ -13,6 +13,8 @@ export interface OperatorConfig {
   /** kubernetes.io/dockerconfigjson Secret with push credentials for the build Jobs. */
   registrySecret: string;
   jobServiceAccount: string;
+  /** Registries (host:port, comma-separated) the build Job reaches over plain HTTP, e.g. a local one. */
+  registryPlainHttp: string;
   buildBackoffLimit: number;
   buildTtlSeconds: number;
   buildDeadlineSeconds: number;
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     s3Secret: env.BUILD_S3_SECRET ?? "fireworkers-s3",
     registrySecret: env.BUILD_REGISTRY_SECRET ?? "fireworkers-registry",
     jobServiceAccount: env.BUILD_SERVICE_ACCOUNT ?? "fireworkers-job-builder",
+    registryPlainHttp: env.BUILD_REGISTRY_PLAIN_HTTP ?? "",
     buildBackoffLimit: num("BUILD_BACKOFF_LIMIT", 2),
     buildTtlSeconds: num("BUILD_TTL_SECONDS", 3600),
     buildDeadlineSeconds: num("BUILD_DEADLINE_SECONDS", 600),

@@ -8,3 +8,5 @@ export { probe } from "./probe.ts";
 export { goBinary, type GoBinary } from "./binaries.ts";
 export { startProcess, type RunningProcess } from "./process.ts";
 export { REPO_ROOT, CACHE_DIR } from "./paths.ts";
+export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";
+export { ADD_WASM } from "./test-assets.ts";

@@ -6,12 +6,11 @@ import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { freePort } from "./ports.ts";
 import { startProcess } from "./process.ts";
+import { ADD_WASM } from "./test-assets.ts";
 
 const { tools, logDir } = inject("env");
 const run = promisify(execFile);
 
-// (i32, i32) -> i32 `add`, assembled by hand: the smallest real WebAssembly module.
-const ADD_WASM = Buffer.from("0061736d0100000001070160027f7f017f030201000707010361646400000a09010700200020016a0b", "hex");
 
 describe("workerd", () => {
   it("serves an ES-module worker that imports a .wasm module", async () => {

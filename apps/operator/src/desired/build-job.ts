@@ -17,6 +17,7 @@ type BuildJobConfig = Pick<
   | "buildBackoffLimit"
   | "buildTtlSeconds"
   | "buildDeadlineSeconds"
+  | "registryPlainHttp"
 >;
 
 /**
@@ -54,6 +55,7 @@ export function desiredBuildJob(jb: JobBuilder, config: BuildJobConfig): V1Job {
                 { name: "NAMESPACE", value: config.namespace },
                 { name: "BASE_IMAGE", value: config.baseImage },
                 { name: "REGISTRY_AUTH_FILE", value: `${REGISTRY_AUTH_DIR}/.dockerconfigjson` },
+                ...(config.registryPlainHttp ? [{ name: "REGISTRY_PLAIN_HTTP", value: config.registryPlainHttp }] : []),
               ],
               envFrom: [{ configMapRef: { name: config.s3ConfigMap } }, { secretRef: { name: config.s3Secret } }],
               resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "2", memory: "1Gi" } },

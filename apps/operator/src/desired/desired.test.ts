@@ -193,6 +193,7 @@ describe("workloads", () => {
     ]);
     expect(c.ports!.map((p) => p.containerPort)).toEqual([8000, 8080, 8081]);
     expect(c.readinessProbe?.tcpSocket?.port).toBe("router");
+    expect(c.env).toEqual([{ name: "FIREWORKERS_HOST_SUFFIX", value: "acc1.workers.local" }]);
     expect(w.deployment.spec!.replicas).toBe(2);
   });
 

@@ -1,5 +1,6 @@
 import type { V1Deployment, V1Ingress, V1Secret, V1Service } from "@kubernetes/client-node";
 import { LABELS, type WorkerBundle } from "@fireworkers/crd-types";
+import { HOST_SUFFIX_ENV } from "@fireworkers/workerd-config";
 import type { OperatorConfig } from "../config.ts";
 import { canonicalJson, controllerRef, sha256 } from "./common.ts";
 
@@ -58,6 +59,8 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
                 { name: "router", containerPort: config.routerPort },
                 ...workers.map((w) => ({ name: `w${w.workerNumber}`, containerPort: workerPort(w.workerNumber) })),
               ],
+              // The router matches Host <script>.<this suffix>; the image itself is domain-free.
+              env: [{ name: HOST_SUFFIX_ENV, value: `${bundle.spec.subdomain}.${config.baseDomain}` }],
               envFrom: workers
                 .filter((w) => w.secretRef)
                 .map((w) => ({ prefix: w.envPrefix, secretRef: { name: w.secretRef!, optional: true } })),

@@ -1,0 +1,108 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { renderConfig } from "./render.ts";
+import { BUNDLES, V1, V2 } from "./test/bundles.ts";
+
+// Golden files: `UPDATE_GOLDEN=1 vitest run --project unit libs/workerd-config` rewrites them; review the diff.
+const golden = (name: string) => new URL(`../testdata/${name}.capnp`, import.meta.url);
+
+describe("renderConfig golden files", () => {
+  it.each(Object.keys(BUNDLES))("%s", (name) => {
+    const { config } = renderConfig(BUNDLES[name]!);
+    if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden(name), config);
+    expect(config).toBe(readFileSync(golden(name), "utf8"));
+  });
+});
+
+const one = (overrides: Record<string, unknown> = {}, script: Record<string, unknown> = {}) =>
+  [
+    {
+      name: "w",
+      workerNumber: 0,
+      versions: [{ versionId: V1, percentage: 100, mainModule: "index.js", modules: [{ name: "index.js", type: "esm" as const }], compatibilityDate: "2025-01-01", ...overrides }],
+      ...script,
+    },
+  ] as Parameters<typeof renderConfig>[0];
+
+describe("renderConfig", () => {
+  it("lists the files to embed, without source maps, sorted, with the runtime workers", () => {
+    const { files } = renderConfig(BUNDLES["multi-module-wasm"]!);
+    expect(files.map((f) => f.path)).toEqual([
+      "fireworkers/router.mjs",
+      "fireworkers/routing.mjs",
+      "fireworkers/split.mjs",
+      "fireworkers/unavailable.mjs",
+      `scripts/calc/${V1}/add.wasm`,
+      `scripts/calc/${V1}/banner.txt`,
+      `scripts/calc/${V1}/blob.bin`,
+      `scripts/calc/${V1}/index.js`,
+      `scripts/calc/${V1}/legacy.cjs`,
+      `scripts/calc/${V1}/lib/math.js`,
+    ]);
+  });
+
+  it("reports the sockets: the router on 8000, each script on 8080 + workerNumber", () => {
+    expect(renderConfig(BUNDLES["service-binding"]!).sockets).toEqual([
+      { name: "http-router", port: 8000, script: null },
+      { name: "http-backend", port: 8080, script: "backend" },
+      { name: "http-frontend", port: 8081, script: "frontend" },
+    ]);
+    expect(renderConfig(BUNDLES["single-esm"]!, { basePort: 9000, routerPort: 9999 }).sockets.map((s) => s.port)).toEqual([9999, 9000]);
+  });
+
+  it("does not depend on the order of scripts", () => {
+    const scripts = BUNDLES["service-binding"]!;
+    expect(renderConfig([...scripts].reverse()).config).toBe(renderConfig(scripts).config);
+  });
+
+  it("clamps a future compatibility date and warns, defaults a missing one", () => {
+    const { config, warnings } = renderConfig(BUNDLES["secrets-env"]!);
+    expect(config).toContain('compatibilityDate = "2026-11-17"');
+    expect(warnings).toEqual([expect.stringContaining("2099-01-01 is newer than the runtime supports: clamped to 2026-11-17")]);
+    expect(renderConfig(BUNDLES["split-70-30"]!).warnings).toEqual([expect.stringMatching(/no compatibility date: using 2021-11-03/)]);
+    expect(renderConfig(BUNDLES["single-esm"]!, { maxCompatibilityDate: "2024-06-30" }).config).toContain('"2024-06-30"');
+  });
+
+  it("stubs KV and services outside the bundle, with warnings", () => {
+    const { config, warnings } = renderConfig(BUNDLES["service-binding"]!);
+    expect(warnings).toHaveLength(2);
+    expect(config).toContain('(name = "fireworkers:kv-placeholder", worker = ');
+    expect(config).toContain('(name = "GONE", service = "fireworkers:unbound-service")');
+  });
+
+  it("uses the shared secret env var names", () => {
+    expect(renderConfig(BUNDLES["secrets-env"]!).config).toContain('(name = "DB_PASSWORD", fromEnvironment = "MY_API__DB_PASSWORD")');
+  });
+
+  it.each([
+    ["a script name that is not a DNS label", one({}, { name: 'x", service = "evil' }), /invalid script name/],
+    ["a bad version id", one({ versionId: "v1" }), /invalid version id/],
+    ["a module name with a quote", one({ modules: [{ name: "index.js", type: "esm" }, { name: 'a".js', type: "esm" }] }), /module name/],
+    ["a module escaping its directory", one({ modules: [{ name: "index.js", type: "esm" }, { name: "../x.js", type: "esm" }] }), /module name/],
+    ["a missing main module", one({ mainModule: "main.js" }), /main module "main.js" is not among its modules/],
+    ["a wasm main module", one({ mainModule: "a.wasm", modules: [{ name: "a.wasm", type: "wasm" }] }), /not JavaScript/],
+    ["a binding name that is not an identifier", one({ bindings: [{ name: "a b", type: "plain_text", text: "x" }] }), /invalid binding name/],
+    ["a duplicate binding", one({ bindings: [{ name: "A", type: "plain_text", text: "x" }, { name: "A", type: "json", json: 1 }] }), /appears twice/],
+    ["an unresolved inherit binding", one({ bindings: [{ name: "A", type: "inherit" }] }), /inherit/],
+    ["an unknown binding type", one({ bindings: [{ name: "A", type: "d1" }] }), /unsupported type "d1"/],
+    ["a wasm binding to a missing part", one({ bindings: [{ name: "A", type: "wasm_module", part: "x.wasm" }] }), /not among the version's modules/],
+    ["an invalid flag", one({ compatibilityFlags: ['x"'] }), /compatibility flag/],
+    ["an invalid date", one({ compatibilityDate: "2025-02-30" }), /compatibility date/],
+    ["an entrypoint that is not an identifier", one({ bindings: [{ name: "A", type: "service", service: "w", entrypoint: "x y" }] }), /entrypoint/],
+  ])("refuses %s", (_what, scripts, error) => {
+    expect(() => renderConfig(scripts)).toThrow(error);
+  });
+
+  it("refuses splits that do not add up, duplicate ports and scripts", () => {
+    const version = (versionId: string, percentage: number) => ({ versionId, percentage, mainModule: "i.js", modules: [{ name: "i.js", type: "esm" as const }] });
+    expect(() => renderConfig([{ name: "w", workerNumber: 0, versions: [version(V1, 60), version(V2, 60)] }])).toThrow(/sum to 100/);
+    expect(() => renderConfig([{ name: "w", workerNumber: 0, versions: [version(V1, 50), version(V1, 50)] }])).toThrow(/twice/);
+    expect(() =>
+      renderConfig([
+        { name: "a", workerNumber: 1, versions: [version(V1, 100)] },
+        { name: "b", workerNumber: 1, versions: [version(V1, 100)] },
+      ]),
+    ).toThrow(/port 8081 is already used by script a/);
+    expect(() => renderConfig([{ name: "a", workerNumber: 0, versions: [version(V1, 100)] }], { routerPort: 8080 })).toThrow(/already used by the router/);
+  });
+});
