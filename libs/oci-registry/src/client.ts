@@ -219,7 +219,9 @@ export class RegistryClient {
 
   async #fetch(method: string, url: URL, init: { headers?: Record<string, string>; body?: Buffer }, authorization: string | undefined): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
-    if (authorization) headers.authorization = authorization;
+    // Credentials go to the registry's own origin only: a Location pointing elsewhere (a hostile
+    // registry, or a man in the middle on plain HTTP) must not receive them.
+    if (authorization && url.origin === new URL(this.baseUrl).origin) headers.authorization = authorization;
     if (init.body) this.bytesSent += init.body.length;
     const res = await fetch(url, { method, headers, body: init.body, redirect: "follow" });
     return res;
@@ -261,6 +263,11 @@ export class RegistryClient {
     if (auth.service) url.searchParams.set("service", auth.service);
     for (const s of scopes) url.searchParams.append("scope", `repository:${s.repository}:${s.actions}`);
     const c = this.#options.credentials;
+    // The password only travels encrypted, or to the registry itself (a plain-HTTP registry the
+    // configuration already trusts with it).
+    if (c && url.protocol !== "https:" && url.origin !== new URL(this.baseUrl).origin) {
+      throw new Error(`token realm ${url.origin}${url.pathname} for ${operation} is neither https nor ${new URL(this.baseUrl).origin}: refusing to send the credentials of ${JSON.stringify(c.username)} there`);
+    }
     const headers: Record<string, string> = c ? { authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}` } : {};
     const res = await this.#withRetry(`token for ${operation}`, () => fetch(url, { headers }));
     if (!res.ok) {
