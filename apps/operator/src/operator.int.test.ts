@@ -61,7 +61,7 @@ describe("the chain, from a WorkerVersion to a served bundle", () => {
       return b?.spec.image ? b : undefined;
     });
     expect(served.spec.image).toMatch(new RegExp(`^${env.registry.host}/bundles/${ACCOUNT}@sha256:[a-f0-9]{64}$`));
-    expect(served.spec.workers).toEqual([{ workerName: "hello", workerNumber: 0, envPrefix: "HELLO__", secretRef: `worker-secrets.${ACCOUNT}.hello` }]);
+    expect(served.spec.workers).toEqual([{ workerName: "hello", workerNumber: 0, envPrefix: "S5_HELLO_", secretRef: `worker-secrets.${ACCOUNT}.hello` }]);
 
     const deployment = await eventually("the Deployment", () => kc.get("deployment", "worker-bundle-name"));
     expect(deployment.spec.replicas).toBe(2);

@@ -46,7 +46,8 @@ export interface Operator {
 
 export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metrics, log: Logger): Operator {
   const caches = Object.fromEntries(Object.entries(RESOURCES).map(([key, type]) => [key, new Informer(type, kube, log)])) as unknown as Caches;
-  const ctx: ReconcileContext = { config, kube, caches, metrics, log, s3: createS3Client(s3ConfigFromEnv()), now: () => new Date() };
+  const s3Config = s3ConfigFromEnv();
+  const ctx: ReconcileContext = { config, kube, caches, metrics, log, s3: createS3Client(s3Config), bucket: s3Config.bucket, now: () => new Date() };
 
   const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<unknown>) =>
     new Controller(kind, (name) => reconcile(ctx, name) as never, log, metrics);

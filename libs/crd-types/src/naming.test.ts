@@ -7,8 +7,10 @@ describe("naming", () => {
     expect(scriptSecretName("acc", "hello")).toBe("worker-secrets.acc.hello");
   });
 
-  it("derives env var names from script and secret names", () => {
-    expect(secretEnvName("my-worker", "API_KEY")).toBe("MY_WORKER__API_KEY");
+  it("derives env var names from script and secret names, without collisions", () => {
+    expect(secretEnvName("my-worker", "API_KEY")).toBe("S9_MY_WORKER_API_KEY");
+    expect(secretEnvName("a", "B__X")).not.toBe(secretEnvName("a--b", "X"));
+    expect(secretEnvName("a-b", "C")).not.toBe(secretEnvName("a", "B_C"));
     expect(SECRET_NAME.test("API_KEY")).toBe(true);
     expect(SECRET_NAME.test("bad-name")).toBe(false);
   });

@@ -7,8 +7,12 @@ export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
  * names, so the name is unambiguous. */
 export const scriptSecretName = (accountId: string, scriptName: string) => `worker-secrets.${accountId}.${scriptName}`;
 
-/** Prefix of the env vars that carry a script's secrets into the bundle pods (Deployment envFrom.prefix). */
-export const secretEnvPrefix = (scriptName: string) => `${scriptName.toUpperCase().replaceAll("-", "_")}__`;
+/**
+ * Prefix of the env vars that carry a script's secrets into the bundle pods (Deployment envFrom.prefix).
+ * Length-prefixed so no two (script, secret) pairs of a bundle share a name: script `a` + secret `B__X`
+ * gives S1_A_B__X, script `a--b` + secret `X` gives S4_A__B_X.
+ */
+export const secretEnvPrefix = (scriptName: string) => `S${scriptName.length}_${scriptName.toUpperCase().replaceAll("-", "_")}_`;
 
 /** The env var workerd reads a secret binding from (`fromEnvironment`). */
 export const secretEnvName = (scriptName: string, secretName: string) => `${secretEnvPrefix(scriptName)}${secretName}`;

@@ -87,6 +87,30 @@ describe("CEL validation rules", () => {
   });
 });
 
+describe("a WorkerVersion's storage prefix", () => {
+  it("must be the version's own, since the operator deletes everything under it", async () => {
+    const ns = "cel-prefix";
+    await k("create", "namespace", ns);
+    const id = "00000000-0000-4000-8000-000000000042";
+    const version = (prefix: string) => ({
+      apiVersion: "api.cf-worker/v1",
+      kind: "WorkerVersion",
+      metadata: { name: id },
+      spec: {
+        accountId: "acc",
+        scriptName: "hello",
+        versionId: id,
+        number: 1,
+        storage: { bucket: "fireworkers", prefix },
+        mainModule: "index.js",
+        modules: [{ name: "index.js", type: "esm", sha256: "a".repeat(64), size: 1 }],
+      },
+    });
+    await expect(kubectl(kube, ["create", "-n", ns, "-f", "-"], JSON.stringify(version("accounts/")))).rejects.toThrow(/storage.prefix must be/);
+    await kubectl(kube, ["create", "-n", ns, "-f", "-"], JSON.stringify(version(`accounts/acc/scripts/hello/versions/${id}/`)));
+  });
+});
+
 describe("kube-controller-manager", () => {
   it("garbage-collects an owned object when its owner is deleted", async () => {
     const ns = "gc-cascade";

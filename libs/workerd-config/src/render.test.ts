@@ -71,7 +71,7 @@ describe("renderConfig", () => {
   });
 
   it("uses the shared secret env var names", () => {
-    expect(renderConfig(BUNDLES["secrets-env"]!).config).toContain('(name = "DB_PASSWORD", fromEnvironment = "MY_API__DB_PASSWORD")');
+    expect(renderConfig(BUNDLES["secrets-env"]!).config).toContain('(name = "DB_PASSWORD", fromEnvironment = "S6_MY_API_DB_PASSWORD")');
   });
 
   it.each([

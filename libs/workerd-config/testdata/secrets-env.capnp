@@ -19,8 +19,8 @@ const worker0 :Workerd.Worker = (
   ],
   compatibilityDate = "2026-11-17",
   bindings = [
-    (name = "DB_PASSWORD", fromEnvironment = "MY_API__DB_PASSWORD"),
-    (name = "API_KEY", fromEnvironment = "MY_API__API_KEY"),
+    (name = "DB_PASSWORD", fromEnvironment = "S6_MY_API_DB_PASSWORD"),
+    (name = "API_KEY", fromEnvironment = "S6_MY_API_API_KEY"),
   ],
 );
 

@@ -30,7 +30,7 @@ const GREETER_INDEX = `export default {
 const canary = (label: string) => `export default { fetch() { return Response.json({ worker: "canary", version: ${JSON.stringify(label)} }); } };`;
 
 export const SECRET_VALUE = `s3cr3t-${randomUUID()}`;
-export const SECRET_ENV = "GREETER__API_TOKEN";
+export const SECRET_ENV = "S7_GREETER_API_TOKEN";
 
 export interface ModuleSource {
   name: string;

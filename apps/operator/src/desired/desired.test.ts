@@ -167,7 +167,7 @@ describe("bundle", () => {
       replicas: 2,
       imagePullSecret: "pull",
       subdomain: "acc1",
-      workers: [{ workerName: "hello", workerNumber: 0, envPrefix: "HELLO__", secretRef: "worker-secrets.acc1.hello" }],
+      workers: [{ workerName: "hello", workerNumber: 0, envPrefix: "S5_HELLO_", secretRef: "worker-secrets.acc1.hello" }],
     });
   });
 });
@@ -180,7 +180,10 @@ describe("workloads", () => {
   ]);
   const bundle = desiredBundle(account(), succeeded(desiredJobBuilder(r, versions, config)!, "2026-01-01T00:00:00Z"), config);
   bundle.metadata.uid = "uid-bundle";
-  const secret = (value: string): V1Secret => ({ metadata: { name: "worker-secrets.acc1.hello" }, data: { TOKEN: Buffer.from(value).toString("base64") } });
+  const secret = (value: string, resourceVersion: string): V1Secret => ({
+    metadata: { name: "worker-secrets.acc1.hello", uid: "uid-secret", resourceVersion },
+    data: { TOKEN: Buffer.from(value).toString("base64") },
+  });
 
   it("runs the image by digest with each script's secrets as prefixed env, probes and ports", () => {
     const w = desiredWorkloads(bundle, new Map(), config)!;
@@ -188,8 +191,8 @@ describe("workloads", () => {
     const c = pod.containers[0]!;
     expect(c.image).toMatch(/@sha256:[a-f0-9]{64}$/);
     expect(c.envFrom).toEqual([
-      { prefix: "API__", secretRef: { name: "worker-secrets.acc1.api", optional: true } },
-      { prefix: "HELLO__", secretRef: { name: "worker-secrets.acc1.hello", optional: true } },
+      { prefix: "S3_API_", secretRef: { name: "worker-secrets.acc1.api", optional: true } },
+      { prefix: "S5_HELLO_", secretRef: { name: "worker-secrets.acc1.hello", optional: true } },
     ]);
     expect(c.ports!.map((p) => p.containerPort)).toEqual([8000, 8080, 8081]);
     expect(c.readinessProbe?.tcpSocket?.port).toBe("router");
@@ -197,9 +200,11 @@ describe("workloads", () => {
     expect(w.deployment.spec!.replicas).toBe(2);
   });
 
-  it("changes only the pod-template secrets hash when a secret value changes", () => {
-    const a = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("one")]]), config)!;
-    const b = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("two")]]), config)!;
+  it("changes only the pod-template secrets hash when a secret is written, and the hash is not of the values", () => {
+    const a = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("one", "10")]]), config)!;
+    const b = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("two", "11")]]), config)!;
+    const sameRevision = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("three", "10")]]), config)!;
+    expect(sameRevision.deployment).toEqual(a.deployment);
     const hashA = a.deployment.spec!.template.metadata!.annotations![SECRETS_HASH_ANNOTATION];
     const hashB = b.deployment.spec!.template.metadata!.annotations![SECRETS_HASH_ANNOTATION];
     expect(hashA).not.toBe(hashB);
@@ -207,10 +212,10 @@ describe("workloads", () => {
     expect(b.deployment).toEqual(a.deployment);
   });
 
-  it("routes <script>.<subdomain>.<base domain> and the seed's /<script> paths to the router port", () => {
+  it("routes <script>.<subdomain>.<base domain>, and the seed's /<script> paths under the account's host, to the router port", () => {
     const { ingress, service } = desiredWorkloads(bundle, new Map(), config)!;
     expect(ingress.spec!.ingressClassName).toBe("nginx");
-    expect(ingress.spec!.rules!.map((r) => r.host)).toEqual(["api.acc1.workers.local", "hello.acc1.workers.local", undefined]);
+    expect(ingress.spec!.rules!.map((r) => r.host)).toEqual(["api.acc1.workers.local", "hello.acc1.workers.local", "acc1.workers.local"]);
     expect(ingress.spec!.rules![2]!.http!.paths.map((p) => p.path)).toEqual(["/api", "/hello"]);
     expect(service.spec!.ports![0]).toMatchObject({ name: "http", port: 80, targetPort: "router" });
   });

@@ -15,10 +15,15 @@ export interface Workloads {
   ingress: V1Ingress;
 }
 
-/** Hash of the data of the Secrets the bundle's workers read; a missing Secret hashes as absent. */
+/**
+ * Identifies the revision of every Secret the bundle's workers read: it changes with each write to
+ * them (uid + resourceVersion), so pods roll, yet reveals nothing of the values — a hash of the data
+ * itself would let anyone who can read Deployments guess low-entropy secrets offline.
+ */
 export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, V1Secret>): string {
   const refs = (bundle.spec.workers ?? []).map((w) => w.secretRef).filter((r): r is string => Boolean(r)).sort();
-  return sha256(canonicalJson(refs.map((name) => [name, secrets.get(name)?.data ?? null]))).slice(0, 32);
+  const revisions = refs.map((name) => [name, secrets.get(name)?.metadata?.uid ?? null, secrets.get(name)?.metadata?.resourceVersion ?? null]);
+  return sha256(canonicalJson(revisions)).slice(0, 32);
 }
 
 /**
@@ -100,7 +105,9 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
           host: `${w.workerName}.${bundle.spec.subdomain}.${config.baseDomain}`,
           http: { paths: [{ path: "/", pathType: "Prefix", backend }] },
         })),
-        { http: { paths: workers.map((w) => ({ path: `/${w.workerName}`, pathType: "Prefix", backend })) } },
+        // The seed's /<script> paths, under the account's own host: a host-less rule would let two
+        // accounts with a script of the same name claim the same path.
+        { host: `${bundle.spec.subdomain}.${config.baseDomain}`, http: { paths: workers.map((w) => ({ path: `/${w.workerName}`, pathType: "Prefix", backend })) } },
       ],
     },
   };

@@ -28,5 +28,7 @@ export interface ReconcileContext {
   metrics: Metrics;
   log: Logger;
   s3: S3Client;
+  /** The bucket the platform's objects live in; the only one the operator deletes from. */
+  bucket: string;
   now: () => Date;
 }

@@ -1,7 +1,7 @@
 // WorkerVersion: verify the version's S3 objects once (Ready), and on deletion remove them before
 // letting the object go (finalizer).
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { moduleKey } from "@fireworkers/storage";
+import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import type { WorkerVersion } from "@fireworkers/crd-types";
 import { applyStatusIfChanged } from "../runtime/apply.ts";
 import { setCondition } from "../runtime/conditions.ts";
@@ -63,6 +63,13 @@ async function missingModules(ctx: ReconcileContext, version: WorkerVersion): Pr
 /** Deletes every object under the version's prefix, then removes the finalizer. */
 async function releaseObjects(ctx: ReconcileContext, version: WorkerVersion): Promise<void> {
   const { bucket, prefix } = version.spec.storage;
+  const own = versionPrefix(version.spec.accountId, version.spec.scriptName, version.metadata.name);
+  // The CRD's CEL rule already ties the prefix to the version; a hand-made object that slipped past it
+  // must never make the operator delete another version's (or account's) objects.
+  if (prefix !== own || bucket !== ctx.bucket) {
+    await ctx.kube.event(version as never, "Warning", "ForeignStoragePrefix", `not deleting s3://${bucket}/${prefix}: a version owns only s3://${ctx.bucket}/${own}`);
+    return;
+  }
   let deleted = 0;
   for (;;) {
     const page = await ctx.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }));

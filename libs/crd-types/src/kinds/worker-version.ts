@@ -18,7 +18,16 @@ const spec = Type.Object(
     source: Type.Optional(Type.String({ maxLength: 64, description: "What made the upload (wrangler, api, ...)." })),
     authorEmail: Type.Optional(Type.String({ maxLength: 320 })),
   },
-  immutable("spec"),
+  {
+    "x-kubernetes-validations": [
+      ...immutable("spec")["x-kubernetes-validations"],
+      // The operator deletes everything under this prefix with the version: it must be the version's own.
+      {
+        rule: "self.storage.prefix == 'accounts/' + self.accountId + '/scripts/' + self.scriptName + '/versions/' + self.versionId + '/'",
+        message: "storage.prefix must be accounts/<accountId>/scripts/<scriptName>/versions/<versionId>/",
+      },
+    ],
+  },
 );
 
 const status = Type.Object({ ...baseStatus });
@@ -35,6 +44,7 @@ export const workerVersion: KindDefinition<typeof spec, typeof status> = {
   description: "One immutable upload of a script: its modules in S3 (with digests), bindings without secret values, and compatibility settings.",
   spec,
   status,
+  rules: [{ rule: "self.metadata.name == self.spec.versionId", message: "metadata.name must be spec.versionId" }],
   columns: [
     { name: "Account", type: "string", jsonPath: ".spec.accountId" },
     { name: "Script", type: "string", jsonPath: ".spec.scriptName" },
