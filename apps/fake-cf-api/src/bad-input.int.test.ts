@@ -111,6 +111,17 @@ describe("bad input", () => {
     expect(await state()).toEqual(before);
   });
 
+  it("never echoes a malformed JSON body (it may hold a secret value) in the answer", async () => {
+    const res = await call(api.url, "PUT", `/accounts/${acc}/workers/scripts/existing/secrets`, {
+      token: ctx.tokens[acc],
+      // V8 quotes the text around an unexpected token in its message.
+      body: '{"name":"API_KEY","text":hunter2-very-secret}',
+      headers: { "content-type": "application/json" },
+    });
+    refused(res, 400, 10021, /not valid JSON/);
+    expect(JSON.stringify(res.body)).not.toContain("hunter2");
+  });
+
   it("refuses bad JSON bodies naming the field", async () => {
     const t = ctx.tokens[acc];
     refused(await call(api.url, "PUT", `/accounts/${acc}/workers/scripts/existing/secrets`, { token: t, json: { name: "bad-name", text: "x" } }), 400, 10021, /body\/name/);

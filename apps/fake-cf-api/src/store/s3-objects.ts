@@ -30,7 +30,8 @@ export class S3Objects {
       await this.client.send(
         new CopyObjectCommand({
           Bucket: this.bucket,
-          CopySource: `${this.bucket}/${encodeURI(moduleKey(fromPrefix, m.name))}`,
+          // Each segment percent-encoded: S3 reads a bare "+" in a copy source as a space.
+          CopySource: `${this.bucket}/${moduleKey(fromPrefix, m.name).split("/").map(encodeURIComponent).join("/")}`,
           Key: moduleKey(toPrefix, m.name),
         }),
       );
