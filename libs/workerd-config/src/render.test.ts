@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { renderConfig } from "./render.ts";
+import { checkVersion, renderConfig } from "./render.ts";
 import { BUNDLES, V1, V2 } from "./test/bundles.ts";
 
 // Golden files: `UPDATE_GOLDEN=1 vitest run --project unit libs/workerd-config` rewrites them; review the diff.
@@ -104,5 +104,23 @@ describe("renderConfig", () => {
       ]),
     ).toThrow(/port 8081 is already used by script a/);
     expect(() => renderConfig([{ name: "a", workerNumber: 0, versions: [version(V1, 100)] }], { routerPort: 8080 })).toThrow(/already used by the router/);
+  });
+});
+
+describe("checkVersion (the API's upload-time dry run)", () => {
+  const ok = { versionId: "00000000-0000-4000-8000-000000000001", mainModule: "index.js", modules: [{ name: "index.js", type: "esm" as const }] };
+
+  it("accepts a renderable version and passes on the warnings", () => {
+    expect(checkVersion("hello", { ...ok, bindings: [{ name: "KV", type: "kv_namespace", namespace_id: "x" }] })).toContainEqual(expect.stringMatching(/KV binding/));
+  });
+
+  it.each([
+    ["a binding name that is not an identifier", { bindings: [{ name: "my-var", type: "plain_text", text: "x" }] }, /invalid binding name/],
+    ["plain_text without text", { bindings: [{ name: "A", type: "plain_text" }] }, /text/],
+    ["a wasm binding to a part that was not uploaded", { bindings: [{ name: "W", type: "wasm_module", part: "add.wasm" }] }, /not among the version's modules/],
+    ["an unknown compatibility flag shape", { compatibilityFlags: ["Not A Flag"] }, /invalid compatibility flag/],
+    ["a module that is also another's directory", { modules: [...ok.modules, { name: "lib", type: "text" as const }, { name: "lib/x.js", type: "esm" as const }] }, /also the directory/],
+  ])("refuses %s", (_, change, reason) => {
+    expect(() => checkVersion("hello", { ...ok, ...(change as object) })).toThrow(reason);
   });
 });

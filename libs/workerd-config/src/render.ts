@@ -175,9 +175,14 @@ function renderVersion(
   if (main.type !== "esm" && main.type !== "commonjs") throw new Error(`${where}: main module ${main.name} is ${main.type}, not JavaScript`);
   // workerd runs the first module: the main one, then the others by name.
   const ordered = [main, ...version.modules.filter((m) => m !== main).sort((a, b) => (a.name < b.name ? -1 : 1))];
+  const names = new Set(version.modules.map((m) => m.name));
   for (const module of ordered) {
     checkModuleName(module.name);
     if (byName.has(module.name)) throw new Error(`${where}: module ${module.name} appears twice`);
+    // The layer holds modules as files: "lib" and "lib/x.js" cannot both exist there.
+    const parents = module.name.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"));
+    const clash = parents.find((dir) => names.has(dir));
+    if (clash) throw new Error(`${where}: module ${clash} is also the directory of module ${module.name}`);
     if (module.type === "sourcemap") continue; // wrangler uploads them for Cloudflare's stack traces; workerd has no use for them
     const kind = MODULE_KIND[module.type];
     if (!kind) throw new Error(`${where}: module ${module.name} has unsupported type ${JSON.stringify(module.type)}`);
@@ -228,4 +233,12 @@ function renderWorker(ref: string, w: Worker): string[] {
     ...list("bindings", w.bindings),
     ");",
   ];
+}
+
+/**
+ * Dry run for one version, for the API to refuse at upload time what no build could render (bad
+ * binding names or settings, flags, dates, module layout). Returns the renderer's warnings.
+ */
+export function checkVersion(script: string, version: Omit<BundleVersion, "percentage">): string[] {
+  return renderConfig([{ name: script, workerNumber: 0, versions: [{ ...version, percentage: 100 }] }]).warnings;
 }
