@@ -76,6 +76,19 @@ describe("bad input", () => {
     ["a duplicate module", () => put("fresh", uploadForm(meta, [helloModule, helloModule])), 400, 10021, /duplicate module name/],
     ["an unsupported module type", () => put("fresh", uploadForm(meta, [helloModule, { name: "x.py", type: "text/x-python", content: "x" }])), 400, 10021, /unsupported content type 'text\/x-python'/],
     ["an unsupported binding type", () => put("fresh", uploadForm({ ...meta, bindings: [{ name: "DB", type: "d1", id: "x" }] }, [helloModule])), 400, 10021, /binding 'DB' of type 'd1' is not supported/],
+    // What the job-builder could not render is refused at upload, not at build time.
+    ["a binding name that is not an identifier", () => put("fresh", uploadForm({ ...meta, bindings: [{ name: "my-var", type: "plain_text", text: "x" }] }, [helloModule])), 400, 10021, /invalid binding name/],
+    ["a plain_text binding without text", () => put("fresh", uploadForm({ ...meta, bindings: [{ name: "A", type: "plain_text" }] }, [helloModule])), 400, 10021, /text/],
+    ["a wasm binding to a part not uploaded", () => put("fresh", uploadForm({ ...meta, bindings: [{ name: "W", type: "wasm_module", part: "add.wasm" }] }, [helloModule])), 400, 10021, /not among the version's modules/],
+    ["a compatibility flag of another shape", () => put("fresh", uploadForm({ ...meta, compatibility_flags: ["Not A Flag"] }, [helloModule])), 400, 10021, /invalid compatibility flag/],
+    ["an impossible compatibility date", () => put("fresh", uploadForm({ ...meta, compatibility_date: "2024-13-45" }, [helloModule])), 400, 10021, /compatibility date/],
+    [
+      "a module that is also another's directory",
+      () => put("fresh", uploadForm(meta, [helloModule, { name: "lib", type: "text/plain", content: "x" }, { name: "lib/x.js", type: "application/javascript+module", content: "x" }])),
+      400,
+      10021,
+      /also the directory/,
+    ],
     ["a service-worker upload", () => put("fresh", uploadForm({ body_part: "index.js", bindings: [] }, [helloModule])), 400, 10021, /service-worker format is not supported/],
     [
       "an unresolvable inherit under bindings_inherit=strict (one error per name)",

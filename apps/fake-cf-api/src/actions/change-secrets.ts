@@ -11,6 +11,7 @@ import { brief, secretEditFailed, secretNotFound, workerNotFound } from "../http
 import { secretNames, type SecretState } from "../store/secrets.ts";
 import type { Deps } from "../deps.ts";
 import { recordDeployment } from "./deploy.ts";
+import { assertRenderable } from "./renderable.ts";
 
 export interface SecretChange {
   upserts: Record<string, string>;
@@ -46,6 +47,7 @@ export async function newVersionFrom(
   token: TokenRecord,
 ): Promise<WorkerVersion> {
   const versionId = randomUUID();
+  assertRenderable(script.spec.scriptName, { ...from.spec, versionId, bindings });
   const prefix = versionPrefix(script.spec.accountId, script.spec.scriptName, versionId);
   const written = from.spec.modules.map((m) => moduleKey(prefix, m.name)).concat(metadataKey(prefix));
   let created = false;

@@ -13,6 +13,7 @@ import { brief, inheritInvalid, invalid, workerNotFound } from "../http/errors.t
 import { streamModules, type WrittenKeys } from "../upload/stream-modules.ts";
 import type { Deps } from "../deps.ts";
 import { recordDeployment } from "./deploy.ts";
+import { assertRenderable } from "./renderable.ts";
 
 export interface UploadRequest {
   account: WorkerAccount;
@@ -74,6 +75,14 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
       throw invalid((err as Error).message);
     }
     if (resolution.unresolved.length) throw inheritInvalid(resolution.unresolved);
+    assertRenderable(r.scriptName, {
+      versionId,
+      mainModule: main.name,
+      modules: streamed.modules,
+      bindings: resolution.bindings,
+      compatibilityDate: meta.compatibility_date,
+      compatibilityFlags: meta.compatibility_flags,
+    });
 
     const ensured = existing ? { script: existing, created: false } : await deps.scripts.ensure(r.account, r.scriptName);
     if (ensured.created) createdScript = ensured.script;

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import type { WorkerAccount, WorkerScriptSpec } from "@fireworkers/crd-types";
 import { changeSecrets } from "../actions/change-secrets.ts";
+import { assertRenderable } from "../actions/renderable.ts";
 import { settingsBindings } from "../domain/bindings.ts";
 import type { RawBinding } from "../domain/metadata.ts";
 import { RawBindingSchema } from "../domain/metadata.ts";
@@ -104,6 +105,8 @@ export function registerSettingsRoutes(app: FastifyInstance, deps: Deps): void {
           throw invalid((err as Error).message);
         }
         if (plan.unknown.length) throw inheritInvalid(plan.unknown);
+        // Before any secret is written: the new version must be buildable.
+        if (latest) assertRenderable(script.spec.scriptName, { ...latest.spec, bindings: plan.bindings });
         await changeSecrets(deps, req.params.accountId, req.params.scriptName, { upserts: plan.upserts, deletes: plan.deletes, bindings: () => plan.bindings }, req.token);
       }
       script = await deps.scripts.update(script, (spec) => applySettings(spec, settings));

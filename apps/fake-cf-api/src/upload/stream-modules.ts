@@ -135,6 +135,12 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
         stream.resume();
         return fail(invalid(`part '${name}': duplicate module name`));
       }
+      // Modules become files (in S3 and in the image layer): "lib" and "lib/x.js" cannot both exist.
+      const clash = [...names].find((other) => other.startsWith(`${name}/`) || name.startsWith(`${other}/`));
+      if (clash) {
+        stream.resume();
+        return fail(invalid(`part '${name}': module '${clash}' is also the directory of the other`));
+      }
       if (names.size >= limits.maxModules) {
         stream.resume();
         return fail(tooManyModules(limits.maxModules));
