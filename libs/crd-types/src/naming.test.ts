@@ -13,5 +13,7 @@ describe("naming", () => {
     expect(secretEnvName("a-b", "C")).not.toBe(secretEnvName("a", "B_C"));
     expect(SECRET_NAME.test("API_KEY")).toBe(true);
     expect(SECRET_NAME.test("bad-name")).toBe(false);
+    expect(SECRET_NAME.test("__proto__")).toBe(false);
+    expect(SECRET_NAME.test("constructor")).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 // Names and env vars that the API, the operator and the job-builder must agree on.
 
 /** Cloudflare secret names become env var names and Secret keys: keep them to that shape. */
-export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+// __proto__ is refused: as an object key it would set the prototype instead of a property.
+export const SECRET_NAME = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /** The Secret holding a script's secrets (keys = secret names). Dots cannot occur in account or script
  * names, so the name is unambiguous. */

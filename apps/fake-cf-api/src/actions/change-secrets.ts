@@ -28,7 +28,7 @@ export async function changeSecrets(deps: Deps, accountId: string, scriptName: s
   const fullyDeployed = current?.spec.versions.length === 1 && current.spec.versions[0]!.versionId === latest?.spec.versionId;
   if (!latest || !fullyDeployed) throw secretEditFailed();
   const before = await deps.secrets.read(script);
-  for (const name of change.deletes) if (!(name in before.updated)) throw secretNotFound(name);
+  for (const name of change.deletes) if (!Object.hasOwn(before.updated, name)) throw secretNotFound(name);
 
   const after = await deps.secrets.apply(script, change.upserts, change.deletes);
   const names = secretNames(after);

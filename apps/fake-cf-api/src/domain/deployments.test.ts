@@ -53,4 +53,9 @@ describe("changedSecretsSince", () => {
     expect(changedSecretsSince(["A", "B", "GONE"], t, { A: t - 1, B: t + 1, NEW: t - 5 })).toEqual(["B", "GONE", "NEW"]);
     expect(changedSecretsSince(["A"], t, { A: t })).toEqual([]);
   });
+
+  it("treats names like constructor as plain secret names, not inherited properties", () => {
+    const t = Date.parse("2026-01-01T00:00:00Z");
+    expect(changedSecretsSince(["constructor"], t, {})).toEqual(["constructor"]);
+  });
 });

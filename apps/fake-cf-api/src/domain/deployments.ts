@@ -51,7 +51,7 @@ export function prunable(deployments: WorkerDeployment[], keep: number): string[
 export function changedSecretsSince(versionSecretNames: string[], versionCreatedMs: number, current: Record<string, number>): string[] {
   const then = new Set(versionSecretNames);
   const changed = new Set<string>();
-  for (const name of then) if (!(name in current)) changed.add(name);
+  for (const name of then) if (!Object.hasOwn(current, name)) changed.add(name);
   for (const [name, updatedMs] of Object.entries(current)) {
     if (!then.has(name) || updatedMs > versionCreatedMs) changed.add(name);
   }

@@ -40,7 +40,7 @@ export function registerSecretRoutes(app: FastifyInstance, deps: Deps): void {
       const script = await deps.scripts.get(req.params.accountId, req.params.scriptName);
       if (!script) throw workerNotFound();
       const state = await deps.secrets.read(script);
-      if (!(req.params.secretName in state.updated)) throw secretNotFound(req.params.secretName);
+      if (!Object.hasOwn(state.updated, req.params.secretName)) throw secretNotFound(req.params.secretName);
       return ok({ name: req.params.secretName, type: "secret_text" });
     },
   );
