@@ -131,7 +131,9 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
     if (written.length) {
       await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed upload"));
     }
-    if (createdScript) {
+    // The script this request created goes too, unless a concurrent upload (another replica) has put a
+    // version in it meanwhile: that request's work must survive this one's failure.
+    if (createdScript && (await deps.scripts.versions(createdScript).catch(() => [undefined])).length === 0) {
       await deps.scripts.delete(createdScript).catch((e) => deps.log.error({ err: brief(e) }, "could not delete the script of a failed first upload"));
     }
     throw err;

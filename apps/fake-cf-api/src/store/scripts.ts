@@ -201,6 +201,8 @@ export class Scripts {
     for (const [kind, o] of children) {
       if (ownedBy(script)(o as { metadata: ObjectMeta })) await this.kube.delete(API_VERSION, kind, o.metadata.name);
     }
-    await this.kube.delete("v1", "Secret", scriptSecretName(script.spec.accountId, script.spec.scriptName));
+    // By name only if it is this script's: a script of the same name created meanwhile owns its own.
+    const secret = await this.kube.get<Obj>("v1", "Secret", scriptSecretName(script.spec.accountId, script.spec.scriptName));
+    if (secret && ownedBy(script)(secret as { metadata: ObjectMeta })) await this.kube.delete("v1", "Secret", secret.metadata.name);
   }
 }
