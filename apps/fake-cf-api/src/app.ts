@@ -60,6 +60,7 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
     },
     // Bodies of JSON routes are small; uploads are streamed by their handlers and never reach this limit.
     bodyLimit: 1 << 20,
+    requestTimeout: config.requestTimeoutMs,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
 

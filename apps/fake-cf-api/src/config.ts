@@ -13,6 +13,8 @@ export interface ApiConfig {
   deploymentHistory: number;
   /** Host suffix of workers.dev-style URLs: https://<script>.<account subdomain>.<workersDomain>. */
   workersDomain: string;
+  /** A request (an upload included) that takes longer is cut: a stalled client cannot hold an upload slot forever. */
+  requestTimeoutMs: number;
 }
 
 export interface UploadLimits {
@@ -57,5 +59,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     },
     deploymentHistory: int(env, "DEPLOYMENT_HISTORY", 10, 1),
     workersDomain: env.WORKERS_DOMAIN || "workers.dev",
+    requestTimeoutMs: int(env, "REQUEST_TIMEOUT_SECONDS", 300, 1) * 1000,
   };
 }
