@@ -99,6 +99,13 @@ describe("bad input", () => {
     ],
     ["an upload over the size limit (early, by Content-Length)", () => put("fresh", uploadForm(meta, [helloModule, { name: "big.bin", type: "application/octet-stream", content: new Uint8Array(4 << 20) }]), {}, small.url), 413, 10027, /size limit of 1 MiB/],
     ["an upload over the size limit (while streaming)", () => put("fresh", uploadForm(meta, [helloModule, { name: "big.bin", type: "application/octet-stream", content: new Uint8Array(1536 << 10) }]), {}, small.url), 413, 10027, /size limit of 1 MiB/],
+    [
+      "secret values with a version upload (they would change what serves now)",
+      () => postVersion("existing", uploadForm({ ...meta, bindings: [{ name: "NEW_SECRET", type: "secret_text", text: "v" }] }, [helloModule])),
+      400,
+      10021,
+      /cannot come with a version upload/,
+    ],
     ["an upload to a Worker that does not exist (versions)", () => postVersion("fresh", uploadForm(meta, [helloModule])), 404, 10007, /does not exist/],
   ];
 

@@ -75,6 +75,13 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
       throw invalid((err as Error).message);
     }
     if (resolution.unresolved.length) throw inheritInvalid(resolution.unresolved);
+    // Secrets are per script here (one Secret the running pods read): values sent with an upload that
+    // deploys nothing would change what serves now. They come with a deploy or `wrangler secret put`.
+    if (r.mode === "version" && Object.keys(resolution.secretValues).length) {
+      throw invalid(
+        `metadata.bindings: secret values (${Object.keys(resolution.secretValues).join(", ")}) cannot come with a version upload; set them with 'wrangler secret put' or a deploy`,
+      );
+    }
     assertRenderable(r.scriptName, {
       versionId,
       mainModule: main.name,
