@@ -58,4 +58,18 @@ describe("concurrent deploys", () => {
     expect(inForce.spec.versions).toHaveLength(1);
     expect(ids).toContain(inForce.spec.versions[0]!.versionId);
   });
+
+  it("two secret puts at once, one per replica: the version in force binds both secrets", async () => {
+    const put = (i: number, name: string) =>
+      call(replicas[i]!.url, "PUT", `/accounts/${acc}/workers/scripts/my-worker/secrets`, { token: ctx.tokens[acc], json: { name, text: `value-${name}`, type: "secret_text" } });
+    const answers = await Promise.all([put(0, "RACE_A"), put(1, "RACE_B")]);
+    // Either both succeed, or one is refused because the other's new version was not deployed yet (10215).
+    const succeeded = answers.filter((a) => a.status === 200).length;
+    expect(succeeded).toBeGreaterThan(0);
+    const [inForce] = (await listFor<WorkerDeployment & Obj>(ctx.kube, "WorkerDeployment", acc, "my-worker")).sort((a, b) => b.spec.number! - a.spec.number!);
+    const versions = await listFor<WorkerVersion & Obj>(ctx.kube, "WorkerVersion", acc, "my-worker");
+    const served = versions.find((v) => v.spec.versionId === inForce!.spec.versions[0]!.versionId)!;
+    const bound = (served.spec.bindings ?? []).filter((b) => b.type === "secret_text").map((b) => b.name);
+    expect(bound).toEqual(expect.arrayContaining(answers.flatMap((a, i) => (a.status === 200 ? [["RACE_A", "RACE_B"][i]!] : []))));
+  });
 });

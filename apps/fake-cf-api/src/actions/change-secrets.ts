@@ -31,9 +31,13 @@ export async function changeSecrets(deps: Deps, accountId: string, scriptName: s
   for (const name of change.deletes) if (!Object.hasOwn(before.updated, name)) throw secretNotFound(name);
 
   const after = await deps.secrets.apply(script, change.upserts, change.deletes);
-  const names = secretNames(after);
-  const bindings = change.bindings ? change.bindings(names) : withSecrets(latest.spec.bindings ?? [], names);
-  await newVersionFrom(deps, script, latest, bindings, "secret", token);
+  // Read again once the version number is taken: a secret change racing on another replica then lands
+  // in whichever of the two versions is numbered last, instead of being dropped from it.
+  const bindingsNow = async () => {
+    const names = secretNames(await deps.secrets.read(script));
+    return change.bindings ? change.bindings(names) : withSecrets(latest.spec.bindings ?? [], names);
+  };
+  await newVersionFrom(deps, script, latest, bindingsNow, "secret", token);
   return after;
 }
 
@@ -42,18 +46,19 @@ export async function newVersionFrom(
   deps: Deps,
   script: WorkerScript,
   from: WorkerVersion,
-  bindings: Binding[],
+  bindingsNow: () => Promise<Binding[]>,
   triggeredBy: string,
   token: TokenRecord,
 ): Promise<WorkerVersion> {
   const versionId = randomUUID();
-  assertRenderable(script.spec.scriptName, { ...from.spec, versionId, bindings });
   const prefix = versionPrefix(script.spec.accountId, script.spec.scriptName, versionId);
   const written = from.spec.modules.map((m) => moduleKey(prefix, m.name)).concat(metadataKey(prefix));
   let created = false;
   try {
     await deps.s3.copyModules(from.spec.storage.prefix, prefix, from.spec.modules);
     const { number, script: current } = await deps.scripts.next(script, "versions");
+    const bindings = await bindingsNow();
+    assertRenderable(script.spec.scriptName, { ...from.spec, versionId, bindings });
     const createdOn = new Date().toISOString();
     const spec = {
       ...from.spec,
