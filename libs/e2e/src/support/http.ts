@@ -47,7 +47,7 @@ export function untilAnswers(edgeUrl: string, host: string, ok: (body: string) =
     async () => {
       const r = await fetchVia(edgeUrl, host, path);
       if (r.status === 200 && ok(r.body)) return r.body;
-      throw new Error(`answered ${r.status}: ${r.body.slice(0, 300)}`);
+      throw new Error(`answered ${r.status} ${JSON.stringify(r.headers)}: ${r.body.slice(0, 300)}`);
     },
     timeoutMs,
   );
