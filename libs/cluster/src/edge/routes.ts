@@ -1,15 +1,23 @@
-// Pure: the edge proxy's routing table from Ingresses and Services, and the lookup of one request.
+// Pure: the edge proxy's routing table from Ingresses, Services and EndpointSlices, and the lookup of one
+// request. Like ingress controllers do (ingress-nginx among them), requests go to the ready endpoints (pod
+// IP + target port) directly, not to the ClusterIP: a new Service's ClusterIP answers only once kube-proxy
+// has written its rules, and on this machine a packet to an unprogrammed ClusterIP leaves by the default
+// route, where another host answers it.
 // It follows the Ingress rules the operator writes for a bundle (networking.k8s.io/v1): one rule per
 // worker host (`<script>.<subdomain>.<domain>`, path `/` Prefix) and one host-less rule with a `/<script>`
 // Prefix path per worker. Exact hosts win over host-less rules; among paths the longest prefix wins.
-import type { V1Ingress, V1Service } from "@kubernetes/client-node";
+import type { V1EndpointSlice, V1Ingress, V1Service } from "@kubernetes/client-node";
 
-export interface Backend {
-  /** namespace/name of the Service, for logs and errors. */
-  service: string;
-  /** ClusterIP and port the request is sent to (kube-proxy balances over the ready pods). */
+export interface Endpoint {
   host: string;
   port: number;
+}
+
+export interface Backend {
+  /** namespace/name:port of the Service, for logs and errors. */
+  service: string;
+  /** Ready endpoints (not terminating); empty while no pod is ready. */
+  endpoints: Endpoint[];
 }
 
 interface PathRoute {
@@ -28,8 +36,35 @@ export interface RouteTable {
 
 const key = (ns: string, name: string) => `${ns}/${name}`;
 
-export function buildRoutes(ingresses: readonly V1Ingress[], services: readonly V1Service[], ingressClass: string): RouteTable {
+/** Ready endpoints of a Service's port, from its EndpointSlices (which name ports like the Service does). */
+function readyEndpoints(slices: readonly V1EndpointSlice[], portName: string | undefined): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const slice of slices) {
+    if (slice.addressType !== "IPv4") continue;
+    const port = slice.ports?.find((p) => (p.name ?? "") === (portName ?? ""))?.port;
+    if (!port) continue;
+    for (const ep of slice.endpoints ?? []) {
+      if (ep.conditions?.ready === false || ep.conditions?.terminating === true) continue;
+      for (const address of ep.addresses) out.push({ host: address, port });
+    }
+  }
+  return out.sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+}
+
+export function buildRoutes(
+  ingresses: readonly V1Ingress[],
+  services: readonly V1Service[],
+  slices: readonly V1EndpointSlice[],
+  ingressClass: string,
+): RouteTable {
   const svcs = new Map(services.map((s) => [key(s.metadata!.namespace!, s.metadata!.name!), s]));
+  const slicesOf = new Map<string, V1EndpointSlice[]>();
+  for (const slice of slices) {
+    const owner = slice.metadata?.labels?.["kubernetes.io/service-name"];
+    if (!owner) continue;
+    const k = key(slice.metadata!.namespace!, owner);
+    slicesOf.set(k, [...(slicesOf.get(k) ?? []), slice]);
+  }
   const table: RouteTable = { hosts: new Map(), any: [], unresolved: [] };
   for (const ing of ingresses) {
     if (ing.spec?.ingressClassName !== ingressClass || ing.metadata?.deletionTimestamp) continue;
@@ -40,15 +75,14 @@ export function buildRoutes(ingresses: readonly V1Ingress[], services: readonly 
         if (!ref) continue;
         const svc = svcs.get(key(ns, ref.name));
         const port = svc?.spec?.ports?.find((sp) => (ref.port?.name ? sp.name === ref.port.name : sp.port === ref.port?.number));
-        const clusterIp = svc?.spec?.clusterIP;
-        if (!svc || !port || !clusterIp || clusterIp === "None") {
+        if (!svc || !port) {
           table.unresolved.push(`${rule.host ?? "*"}${p.path ?? "/"} -> ${key(ns, ref.name)}:${ref.port?.name ?? ref.port?.number}`);
           continue;
         }
         const route: PathRoute = {
           prefix: p.path || "/",
           exact: p.pathType === "Exact",
-          backend: { service: key(ns, ref.name), host: clusterIp, port: port.port },
+          backend: { service: `${key(ns, ref.name)}:${port.name ?? port.port}`, endpoints: readyEndpoints(slicesOf.get(key(ns, ref.name)) ?? [], port.name) },
         };
         if (rule.host) {
           const host = rule.host.toLowerCase();
