@@ -84,13 +84,17 @@ e2e: up ## end-to-end tests with the real wrangler against the platform on the s
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts
 
-bench: bench-upload bench-image bench-operator ## every benchmark; each prints its figures and ratios
+bench: bench-upload bench-image bench-operator bench-e2e ## every benchmark; each prints its figures and ratios
 
 bench-upload: setup ## upload through fake-cf-api vs direct S3 (throughput ratio, API RSS growth)
 	node bench/upload.bench.ts
 
 bench-operator: setup ## operator: converge 100 accounts x 10 versions (time, apiserver requests per version)
 	node bench/operator-converge.ts 100 10
+
+bench-e2e: up ## on the make up platform: deploy-to-serving p50/p95 with its breakdown; wrk via the platform path vs bare workerd
+	scripts/setup-debian.sh --bench
+	node bench/e2e.bench.ts
 
 api-token: deps ## issue an API token: make api-token ACCOUNT=<id> [NAMESPACE=fireworkers] [CREATE_ACCOUNT=1]
 	@test -n "$(ACCOUNT)" || { echo "usage: make api-token ACCOUNT=<account id> [NAMESPACE=ns] [CREATE_ACCOUNT=1]" >&2; exit 2; }

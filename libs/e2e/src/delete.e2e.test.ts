@@ -3,7 +3,7 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { s3Client } from "@fireworkers/testenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./support/index.ts";
+import { e2eContext, eventually, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform, kube } = e2eContext();
 const script = "doomed";

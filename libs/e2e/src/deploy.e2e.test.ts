@@ -2,7 +2,7 @@
 // serving path with what each module computes; a redeploy of changed code replaces them: the new code
 // answers and the old pods are gone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, fetchVia, multiModuleProject, newTenant, untilAnswers, writeProject, type Tenant } from "./support/index.ts";
+import { e2eContext, eventually, fetchVia, multiModuleProject, newTenant, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform, kube } = e2eContext();
 const script = "multi";

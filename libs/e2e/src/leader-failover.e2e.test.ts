@@ -1,7 +1,7 @@
 // The operator runs 2 replicas with a Lease: killing the leader (SIGKILL, no graceful release) in the middle
 // of a deploy only delays it. The other replica takes the Lease when it expires and finishes the deploy.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./support/index.ts";
+import { e2eContext, eventually, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform, kube } = e2eContext();
 const script = "survivor";

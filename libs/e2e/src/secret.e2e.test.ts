@@ -1,7 +1,7 @@
 // `wrangler secret put` reaches the running worker as an environment binding (fromEnvironment) by rolling
 // its pods: the image is not rebuilt, no build Job runs, and the value is in no image, CR or S3 object.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./support/index.ts";
+import { e2eContext, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform, kube } = e2eContext();
 const script = "secretive";

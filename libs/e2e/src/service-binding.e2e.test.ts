@@ -1,7 +1,7 @@
 // A service binding between two scripts of one account: both run in the account's bundle, and the caller's
 // `env.BACKEND.fetch()` reaches the callee inside workerd, without leaving the pod.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./support/index.ts";
+import { e2eContext, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform } = e2eContext();
 

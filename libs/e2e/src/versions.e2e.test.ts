@@ -1,7 +1,7 @@
 // Cloudflare's versions model served for real: `versions upload` + `versions deploy` 50/50 serves both
 // versions (split by the platform's split worker), and `wrangler rollback` brings the previous one back alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./support/index.ts";
+import { e2eContext, eventually, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform } = e2eContext();
 const script = "canary";
