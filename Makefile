@@ -14,7 +14,8 @@ export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
 .PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds api-token \
-	base-image app-images bench bench-image bench-operator bench-upload setup-cluster up up-cluster down cluster-status e2e
+	base-image app-images bench bench-image bench-operator bench-upload bench-e2e setup-cluster up up-cluster down cluster-status e2e \
+	deploy undeploy
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,7 +60,17 @@ setup-cluster: deps ## what the single-node cluster needs: Debian packages (--cl
 up-cluster: setup-cluster ## start the single-node Kubernetes cluster (background); prints its kubeconfig
 	node libs/cluster/src/cli.ts up
 
-up: up-cluster ## bring the local platform up (for now: the cluster)
+up: up-cluster ## the whole platform on the single-node cluster: images, deploy/local, account + token; prints the wrangler env
+	node libs/cluster/src/platform/up.ts
+
+OVERLAY ?= local
+# The machine's kubectl if there is one, else the pinned one built by scripts/go-tools.sh.
+KUBECTL ?= $$(command -v kubectl || echo "$$(scripts/go-tools.sh | sed -n 's/^K8S_BIN_DIR=//p')/kubectl")
+deploy: deps ## kubectl apply -k deploy/$$OVERLAY (local|example) against the current kube context; undeploy removes it
+	$(KUBECTL) apply --server-side --force-conflicts --field-manager=fireworkers-deploy -k deploy/$(OVERLAY)
+
+undeploy: deps ## kubectl delete -k deploy/$$OVERLAY: everything make deploy created (workers included)
+	$(KUBECTL) delete --ignore-not-found --wait=true -k deploy/$(OVERLAY)
 
 down: deps ## stop the cluster and remove what it left on the host (pods, mounts, iptables, bridge); keeps its state
 	node libs/cluster/src/cli.ts down
@@ -67,19 +78,23 @@ down: deps ## stop the cluster and remove what it left on the host (pods, mounts
 cluster-status: deps ## is the cluster running, and how to reach it
 	node libs/cluster/src/cli.ts status
 
-e2e: up-cluster ## end-to-end tests on the single-node cluster (starts it if needed)
+e2e: up ## end-to-end tests with the real wrangler against the platform on the single-node cluster (make up first, fast when up)
 	FIREWORKERS_E2E=1 vitest run --project e2e
 
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts
 
-bench: bench-upload bench-image bench-operator ## every benchmark; each prints its figures and ratios
+bench: bench-upload bench-image bench-operator bench-e2e ## every benchmark; each prints its figures and ratios
 
 bench-upload: setup ## upload through fake-cf-api vs direct S3 (throughput ratio, API RSS growth)
 	node bench/upload.bench.ts
 
 bench-operator: setup ## operator: converge 100 accounts x 10 versions (time, apiserver requests per version)
 	node bench/operator-converge.ts 100 10
+
+bench-e2e: up ## on the make up platform: deploy-to-serving p50/p95 with its breakdown; wrk via the platform path vs bare workerd
+	scripts/setup-debian.sh --bench
+	node bench/e2e.bench.ts
 
 api-token: deps ## issue an API token: make api-token ACCOUNT=<id> [NAMESPACE=fireworkers] [CREATE_ACCOUNT=1]
 	@test -n "$(ACCOUNT)" || { echo "usage: make api-token ACCOUNT=<account id> [NAMESPACE=ns] [CREATE_ACCOUNT=1]" >&2; exit 2; }

@@ -182,6 +182,18 @@ describe("the chain, from a WorkerVersion to a served bundle", () => {
     expect(await writes()).toBe(last);
     expect(await auditWrites(ns)).toEqual(auditBefore);
   }, 120_000);
+
+  it("empties the release and removes the workloads when the account's last script is deleted", async () => {
+    // What `wrangler delete` leaves: no deployment record of any script. The release's list of scripts must
+    // become empty through server-side apply (which stores an applied empty list as an absent field).
+    await kc.run(["delete", "workerdeployment", "--all", "--wait=true", "--timeout=30s"]);
+    await eventually("the release to have no script", async () => ((await release())?.spec?.scripts ?? []).length === 0);
+    expect((await release())!.status.conditions.find((c: { type: string }) => c.type === "Ready")).toMatchObject({ status: "True", reason: "NothingDeployed" });
+    await eventually("the bundle's Deployment, Service and Ingress to be deleted", async () => {
+      const left = await Promise.all(["deployment", "service", "ingress"].map((kind) => kc.get(kind, "worker-bundle-name")));
+      return left.every((o) => !o);
+    });
+  });
 });
 
 /** Write requests the operator's user made in the namespace, per the apiserver's audit log (leases excluded). */

@@ -64,6 +64,8 @@ fireworkers single-node cluster is up (node ${info.nodeName}, ${info.nodeIp}; st
   kubectl:      ${info.kubectl} get nodes
   API server:   ${info.server}
   registry:     ${info.registryUrl}   (images: ${info.registry}/<repo>:<tag>, pullable by pods, plain HTTP)
+  S3:           ${info.s3.endpoint}   (bucket ${info.s3.bucket}, versitygw; local-only key ${info.s3.accessKeyId})
+  edge proxy:   ${info.edgeUrl}   (stands in for an ingress controller: Ingresses of class ${info.edgeIngressClass}, by Host)
   pods:         ${info.podCidr} on the bridge, reachable from this machine
   services:     ${info.serviceCidr} (kube-proxy, iptables), reachable from this machine; DNS ${info.dns} (${info.clusterDomain})
   crictl:       ${info.crictl} --runtime-endpoint unix://${info.containerdSocket} ps

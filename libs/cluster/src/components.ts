@@ -408,3 +408,34 @@ export async function crictl(paths: ReturnType<typeof clusterPaths>, args: strin
     throw new Error(`crictl ${args.join(" ")}: ${e.stderr?.trim() || e.message}`);
   }
 }
+
+export const s3Url = (cfg: ClusterConfig) => `http://${cfg.nodeIp}:${cfg.s3.port}`;
+export const edgeUrl = (cfg: ClusterConfig) => `http://${cfg.nodeIp}${cfg.edgePort === 80 ? "" : `:${cfg.edgePort}`}`;
+
+/** The platform's S3: versitygw over a directory of the state, on the node IP (pods and host reach it), with its bucket. */
+export async function startClusterS3({ cfg, paths }: Ctx): Promise<RunningProcess> {
+  const root = paths.s3;
+  mkdirSync(join(root, cfg.s3.bucket), { recursive: true }); // versitygw's posix backend: a bucket is a directory
+  return startProcess({
+    name: "s3",
+    command: goBinary("versitygw"),
+    args: ["--port", `${cfg.nodeIp}:${cfg.s3.port}`, "--region", cfg.s3.region, "posix", root],
+    env: { ROOT_ACCESS_KEY: cfg.s3.accessKeyId, ROOT_SECRET_KEY: cfg.s3.secretAccessKey },
+    logDir: paths.logs,
+    // Any HTTP answer (403 for an unsigned request) means it serves.
+    ready: async () => (await probe(`${s3Url(cfg)}/`)) > 0,
+  });
+}
+
+/** The edge proxy (edge/edge-proxy.ts): Ingresses of cfg.edgeIngressClass, served on <node IP>:edgePort. */
+export function startEdge({ cfg, paths }: Ctx): Promise<RunningProcess> {
+  return startProcess({
+    name: "edge-proxy",
+    command: process.execPath,
+    // The state directory on the command line marks the process as this cluster's (cleanLeftovers finds it).
+    args: [join(import.meta.dirname, "edge/edge-proxy.ts"), paths.dir],
+    env: { KUBECONFIG: paths.kubeconfig, EDGE_LISTEN: `${cfg.nodeIp}:${cfg.edgePort}`, EDGE_INGRESS_CLASS: cfg.edgeIngressClass },
+    logDir: paths.logs,
+    ready: async () => (await probe(`${edgeUrl(cfg)}/`)) > 0,
+  });
+}

@@ -23,6 +23,11 @@ export interface ClusterConfig {
   etcdPort: number;
   /** The sandbox image containerd starts for every pod, built by the project and pushed to the registry. */
   pauseImage: string;
+  /** The platform's S3 (versitygw on the node IP); deploy/local names the same endpoint and credentials. */
+  s3: { port: number; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+  /** The host-side edge proxy (stands in for an ingress controller): <node IP>:edgePort, Ingress class. */
+  edgePort: number;
+  edgeIngressClass: string;
 }
 
 export function clusterConfig(env: NodeJS.ProcessEnv = process.env): ClusterConfig {
@@ -44,6 +49,16 @@ export function clusterConfig(env: NodeJS.ProcessEnv = process.env): ClusterConf
     registryPort,
     etcdPort: Number(env.FIREWORKERS_CLUSTER_ETCD_PORT ?? 2379),
     pauseImage: `${nodeIp}:${registryPort}/fireworkers/pause:3.10.1`,
+    // Fixed, local-only credentials: the gateway listens on the bridge address only, never on a real interface.
+    s3: {
+      port: Number(env.FIREWORKERS_CLUSTER_S3_PORT ?? 7070),
+      region: "us-east-1",
+      bucket: "fireworkers",
+      accessKeyId: "FIREWORKERSLOCAL",
+      secretAccessKey: "fireworkers-local-only-secret",
+    },
+    edgePort: Number(env.FIREWORKERS_CLUSTER_EDGE_PORT ?? 80),
+    edgeIngressClass: "fireworkers-edge",
   };
 }
 
@@ -69,6 +84,7 @@ export function clusterPaths(dir: string) {
     podLogs: join(dir, "pod-logs"),
     kubeconfig: join(dir, "kubeconfig"),
     images: join(dir, "images"),
+    s3: join(dir, "s3"),
   };
 }
 

@@ -11,10 +11,14 @@ import {
   cleanupKubeProxy,
   corednsRbac,
   crictl,
+  edgeUrl,
+  s3Url,
   registryUrl,
   startApiserver,
   startClusterRegistry,
+  startClusterS3,
   startContainerd,
+  startEdge,
   startControllerManager,
   startCoreDns,
   startEtcd,
@@ -54,6 +58,11 @@ export interface ClusterInfo {
   /** host:port of the registry; image references use it (e.g. `10.244.0.1:5000/app:1`) from host and pods alike. */
   registry: string;
   registryUrl: string;
+  /** The platform's S3 (versitygw) on the node IP: endpoint, region, bucket, local-only credentials. */
+  s3: { endpoint: string; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
+  /** The edge proxy (stands in for an ingress controller): Ingresses of `edgeIngressClass`, by Host header. */
+  edgeUrl: string;
+  edgeIngressClass: string;
   /** The pods' DNS server (CoreDNS on the node IP). */
   dns: string;
   clusterDomain: string;
@@ -71,19 +80,21 @@ const K8S_VERSION = "v1.34.4";
 type Name =
   | "etcd"
   | "kube-apiserver"
-  | ("registry" | "containerd")
-  | ("kube-controller-manager" | "kube-scheduler" | "kubelet" | "kube-proxy" | "coredns");
+  | ("registry" | "s3" | "containerd")
+  | ("kube-controller-manager" | "kube-scheduler" | "kubelet" | "kube-proxy" | "coredns" | "edge-proxy");
 
 const starters: Record<Name, (ctx: Ctx) => Promise<RunningProcess>> = {
   etcd: startEtcd,
   "kube-apiserver": startApiserver,
   registry: startClusterRegistry,
+  s3: startClusterS3,
   containerd: startContainerd,
   "kube-controller-manager": startControllerManager,
   "kube-scheduler": startScheduler,
   kubelet: startKubelet,
   "kube-proxy": startKubeProxy,
   coredns: startCoreDns,
+  "edge-proxy": startEdge,
 };
 
 const t0 = Date.now();
@@ -157,7 +168,7 @@ export async function supervise(cfg: ClusterConfig = clusterConfig()): Promise<v
     writeKubeconfig(paths.kubeconfig, cfg, pki, "admin");
     ctx = { cfg, paths, pki };
 
-    stepLog("etcd, kube-apiserver, registry, containerd (CRI)");
+    stepLog("etcd, kube-apiserver, registry, S3 (versitygw), containerd (CRI)");
     await Promise.all([
       (async () => {
         await start("etcd");
@@ -166,6 +177,7 @@ export async function supervise(cfg: ClusterConfig = clusterConfig()): Promise<v
         log(`  kube-apiserver ready at ${apiUrl(cfg)}`);
       })(),
       start("registry").then(() => log(`  registry ready at ${registryUrl(cfg)}`)),
+      start("s3").then(() => log(`  S3 ready at ${s3Url(cfg)} (bucket ${cfg.s3.bucket})`)),
       start("containerd").then(() => log("  containerd ready (CRI)")),
     ]);
 
@@ -182,10 +194,10 @@ export async function supervise(cfg: ClusterConfig = clusterConfig()): Promise<v
     const kube = { kubectl: goBinary("kubectl"), kubeconfig: paths.kubeconfig };
     await kubectl(kube, ["apply", "--server-side", "--force-conflicts", "-f", "-"], JSON.stringify(corednsRbac));
 
-    stepLog("kube-controller-manager, kube-scheduler, kubelet, kube-proxy, CoreDNS");
+    stepLog("kube-controller-manager, kube-scheduler, kubelet, kube-proxy, CoreDNS, edge proxy");
     const kubeletStarted = Math.floor(Date.now() / 1000) * 1000;
     await Promise.all(
-      (["kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns"] as const).map((n) =>
+      (["kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "coredns", "edge-proxy"] as const).map((n) =>
         start(n).then(() => log(`  ${n} ready`)),
       ),
     );
@@ -216,6 +228,9 @@ export async function supervise(cfg: ClusterConfig = clusterConfig()): Promise<v
       serviceCidr: cfg.serviceCidr,
       registry: `${cfg.nodeIp}:${cfg.registryPort}`,
       registryUrl: registryUrl(cfg),
+      s3: { endpoint: s3Url(cfg), region: cfg.s3.region, bucket: cfg.s3.bucket, accessKeyId: cfg.s3.accessKeyId, secretAccessKey: cfg.s3.secretAccessKey },
+      edgeUrl: edgeUrl(cfg),
+      edgeIngressClass: cfg.edgeIngressClass,
       dns: cfg.nodeIp,
       clusterDomain: cfg.clusterDomain,
       logs: paths.logs,
@@ -267,7 +282,7 @@ function preflight(): void {
   });
   for (const p of ["bridge", "host-local", "loopback", "portmap"]) if (!existsSync(`/usr/lib/cni/${p}`)) missing.push(`/usr/lib/cni/${p}`);
   if (missing.length) throw new Error(`missing: ${missing.join(", ")}; run scripts/setup-debian.sh --cluster (make setup-cluster)`);
-  for (const b of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl", "crictl", "coredns"] as const) {
+  for (const b of ["versitygw", "etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl", "crictl", "coredns"] as const) {
     goBinary(b); // builds what is missing (scripts/go-tools.sh --node)
   }
 }
@@ -311,7 +326,7 @@ export async function teardown(cfg: ClusterConfig, running: Map<Name, RunningPro
     }
   };
 
-  await Promise.all([stop("coredns"), stop("kube-proxy"), stop("kubelet")]);
+  await Promise.all([stop("edge-proxy"), stop("coredns"), stop("kube-proxy"), stop("kubelet")]);
   if (ctx) await step("kube-proxy --cleanup", () => cleanupKubeProxy(ctx));
   if (running.has("containerd")) {
     await step("removing pod sandboxes", async () => {
@@ -351,7 +366,7 @@ export async function teardown(cfg: ClusterConfig, running: Map<Name, RunningPro
 
   await Promise.all([stop("kube-scheduler"), stop("kube-controller-manager")]);
   await stop("kube-apiserver");
-  await Promise.all([stop("etcd"), stop("registry")]);
+  await Promise.all([stop("etcd"), stop("registry"), stop("s3")]);
   for (const name of [...running.keys()]) await stop(name);
 
   await step("bridge", async () => deleteBridge(cfg));

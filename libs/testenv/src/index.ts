@@ -10,3 +10,4 @@ export { startProcess, type RunningProcess } from "./process.ts";
 export { REPO_ROOT, CACHE_DIR } from "./paths.ts";
 export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";
 export { ADD_WASM } from "./test-assets.ts";
+export { runWrangler, WRANGLER_3, WRANGLER_4, type WranglerOptions, type WranglerRun } from "./wrangler.ts";

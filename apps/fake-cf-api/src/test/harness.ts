@@ -1,13 +1,12 @@
 // Integration-test harness: the API (in process, or as real child processes), an account with a token, the
 // real wrangler CLI, and direct views of what the API wrote into Kubernetes and S3. No mocks.
-import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync } from "node:fs";
+import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { KubeConfig } from "@kubernetes/client-node";
 import { API_VERSION, LABELS, type WorkerAccount } from "@fireworkers/crd-types";
-import { freePort, REPO_ROOT, s3Client, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
+import { freePort, REPO_ROOT, runWrangler, s3Client, startProcess, WRANGLER_4, type RunningProcess, type TestEnvInfo, type WranglerRun } from "@fireworkers/testenv";
 import { buildApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { Kube, type Obj } from "../store/kube.ts";
@@ -89,49 +88,11 @@ export function copyFixture(dir: string, name: string): string {
   return join(root, name);
 }
 
-export interface WranglerRun {
-  code: number;
-  output: string;
-}
-
-// eslint-disable-next-line no-control-regex -- stripping terminal colour codes is the point
-const ANSI = /\u001b\[[0-9;]*m/g;
+export type { WranglerRun } from "@fireworkers/testenv";
 
 /** Runs the real wrangler CLI (4.x pinned, or 3.114) against the API, non-interactive like CI. */
 export function wrangler(opts: { version: 3 | 4; env: TestEnvInfo; cwd: string; apiUrl: string; token: string; accountId: string; args: string[]; input?: string }): Promise<WranglerRun> {
-  const home = mkdtempSync(join(tmpdir(), "wrangler-home-"));
-  mkdirSync(join(home, ".config"), { recursive: true });
-  const script = opts.version === 4 ? join(REPO_ROOT, "node_modules/wrangler/bin/wrangler.js") : opts.env.tools.wrangler3;
-  return new Promise((resolve) => {
-    const child = execFile(
-      opts.env.tools.node,
-      [script, ...opts.args],
-      {
-        cwd: opts.cwd,
-        timeout: 90_000,
-        maxBuffer: 16 << 20,
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          XDG_CONFIG_HOME: join(home, ".config"),
-          CLOUDFLARE_API_BASE_URL: `${opts.apiUrl}/client/v4`,
-          CLOUDFLARE_API_TOKEN: opts.token,
-          CLOUDFLARE_ACCOUNT_ID: opts.accountId,
-          WRANGLER_SEND_METRICS: "false",
-          WRANGLER_SEND_ERROR_REPORTS: "false",
-          WRANGLER_HIDE_BANNER: "true",
-          DO_NOT_TRACK: "1",
-          CI: "true",
-          FORCE_COLOR: "0",
-        },
-      },
-      (err, stdout, stderr) => {
-        const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-        resolve({ code: typeof code === "number" ? code : 1, output: `${stdout}\n${stderr}`.replace(ANSI, "") });
-      },
-    );
-    child.stdin!.end(opts.input ?? "");
-  });
+  return runWrangler({ ...opts, script: opts.version === 4 ? WRANGLER_4 : opts.env.tools.wrangler3 });
 }
 
 export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;

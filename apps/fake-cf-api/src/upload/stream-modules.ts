@@ -93,7 +93,6 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
     const modules: Module[] = [];
     const names = new Set<string>();
     const tasks: Promise<void>[] = [];
-    const uploads = new Set<Upload>();
     const open = new Set<NodeJS.ReadableStream & { destroy(err?: Error): void }>();
     let metadataText: string | undefined;
     let failure: unknown;
@@ -105,7 +104,10 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
       req.unpipe(bb);
       // Read and drop the rest of the body so the client gets the answer instead of a reset connection.
       req.resume();
-      for (const u of uploads) void u.abort().catch(() => undefined);
+      // The uploads are not aborted: Upload.abort() rejects at once while a PUT already sent may still land
+      // in S3 after the caller deleted the written keys. Destroying the module streams fails every upload
+      // still reading its body (a multipart one aborts its parts), and one whose body was complete is let
+      // finish, so the caller's cleanup runs after every write.
       // Without an error: a stream that is not piped yet would otherwise throw it as uncaught.
       for (const s of open) s.destroy();
       void Promise.allSettled(tasks).then(() => reject(failure));
@@ -168,13 +170,7 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
               queueSize: limits.s3QueueSize,
               leavePartsOnError: false,
             });
-            uploads.add(upload);
-            const done = upload.done();
-            try {
-              await Promise.all([pipeline(stream, digest, body), done]);
-            } finally {
-              uploads.delete(upload);
-            }
+            await Promise.all([pipeline(stream, digest, body), upload.done()]);
             modules.push({ name, type, sha256: digest.hash.digest("hex"), size: digest.size });
           } catch (err) {
             stream.resume();

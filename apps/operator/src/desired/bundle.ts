@@ -21,7 +21,7 @@ export const hasSucceeded = (jb: JobBuilder) => jb.status?.conditions?.some((c) 
  * Nothing when the account has no deployed script left.
  */
 export function servedBuild(release: WorkerRelease | undefined, builds: JobBuilder[]): JobBuilder | undefined {
-  if (!release || release.spec.scripts.length === 0) return undefined;
+  if (!release || (release.spec.scripts ?? []).length === 0) return undefined;
   const current = builds.find((b) => b.metadata.name === release.status?.jobBuilderName);
   if (current && hasSucceeded(current)) return current;
   return builds

@@ -60,6 +60,10 @@ describe("desired release", () => {
     expect(desiredReleaseScripts([d], versions)).toEqual([]);
   });
 
+  it("has no scripts field when nothing is deployed (an applied empty list is stored as absent)", () => {
+    expect(desiredRelease(account(), [], versions).spec).toEqual({ accountId: "acc1" });
+  });
+
   it("is owned by the account and matches the account's release selector", () => {
     const r = desiredRelease(account(), [], versions);
     expect(r.metadata.name).toBe("acc1");
@@ -88,7 +92,7 @@ describe("desired JobBuilder", () => {
   });
 
   it("has the same identity for the same inputs, whatever the deployment ids", () => {
-    const again = release(r.spec.scripts.map((s) => ({ ...s, deploymentId: uuid(2000) })));
+    const again = release(r.spec.scripts!.map((s) => ({ ...s, deploymentId: uuid(2000) })));
     expect(desiredJobBuilder(again, versions, config)!.metadata.name).toBe(desiredJobBuilder(r, versions, config)!.metadata.name);
   });
 
@@ -96,12 +100,29 @@ describe("desired JobBuilder", () => {
     const base = desiredJobBuilder(r, versions, config)!.metadata.name;
     const otherDigest = versionMap(version(1, "hello"), version(2, "hello", { sha: "e".repeat(64) }), version(3, "api"));
     expect(desiredJobBuilder(r, otherDigest, config)!.metadata.name).not.toBe(base);
-    const otherSplit = release([r.spec.scripts[0]!, { ...r.spec.scripts[1]!, versions: [{ versionId: uuid(2), percentage: 90 }, { versionId: uuid(1), percentage: 10 }] }]);
+    const otherSplit = release([r.spec.scripts![0]!, { ...r.spec.scripts![1]!, versions: [{ versionId: uuid(2), percentage: 90 }, { versionId: uuid(1), percentage: 10 }] }]);
     expect(desiredJobBuilder(otherSplit, versions, config)!.metadata.name).not.toBe(base);
   });
 
   it("is nothing when no script is deployed", () => {
     expect(desiredJobBuilder(release([]), versions, config)).toBeUndefined();
+  });
+
+  it("builds a version identical to an older one (a secret change) as that one, so the image is kept", () => {
+    const one = (id: number) => release([{ name: "hello", deploymentId: uuid(2000 + id), versions: [{ versionId: uuid(id), percentage: 100 }] }]);
+    // v5 = v1's code and bindings after `secret put`; v6 changes a module.
+    const vs = versionMap(version(1, "hello"), version(5, "hello"), version(6, "hello", { sha: "f".repeat(64) }));
+    const first = desiredJobBuilder(one(1), vs, config)!;
+    const afterSecret = desiredJobBuilder(one(5), vs, config)!;
+    expect(afterSecret.metadata.name).toBe(first.metadata.name);
+    expect(afterSecret.spec.scripts[0]!.versions[0]!.versionId).toBe(uuid(1));
+    expect(desiredJobBuilder(one(6), vs, config)!.metadata.name).not.toBe(first.metadata.name);
+    // Only servable versions stand in: a predecessor being deleted does not.
+    const gone = versionMap(version(1, "hello", { deleting: true }), version(5, "hello"));
+    expect(desiredJobBuilder(one(5), gone, config)!.spec.scripts[0]!.versions[0]!.versionId).toBe(uuid(5));
+    // A split between two identical versions is one version at 100%.
+    const split = release([{ name: "hello", deploymentId: uuid(2100), versions: [{ versionId: uuid(5), percentage: 50 }, { versionId: uuid(1), percentage: 50 }] }]);
+    expect(desiredJobBuilder(split, vs, config)!.spec.scripts[0]!.versions).toMatchObject([{ versionId: uuid(1), percentage: 100 }]);
   });
 });
 

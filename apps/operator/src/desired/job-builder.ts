@@ -1,6 +1,35 @@
 import { API_VERSION, type JobBuilder, type WorkerRelease, type WorkerVersion } from "@fireworkers/crd-types";
 import type { OperatorConfig } from "../config.ts";
 import { canonicalJson, controllerRef, managedLabels, sha256 } from "./common.ts";
+import { isServable } from "./release.ts";
+
+/** What a version's part of the image depends on: its code, bindings and compatibility; not its id or S3 prefix. */
+const contentKey = (v: WorkerVersion) =>
+  canonicalJson({
+    accountId: v.spec.accountId,
+    scriptName: v.spec.scriptName,
+    mainModule: v.spec.mainModule,
+    modules: v.spec.modules,
+    bindings: v.spec.bindings ?? [],
+    compatibilityDate: v.spec.compatibilityDate ?? "",
+    compatibilityFlags: v.spec.compatibilityFlags ?? [],
+  });
+
+/**
+ * The version a build uses in place of `v`: the oldest servable version of the same script with the same
+ * content. `wrangler secret put` makes a new version with unchanged code and bindings (Cloudflare's model);
+ * building it as its identical predecessor keeps the JobBuilder, hence the image: no Job runs, and only the
+ * pods roll, because the hash of the script's secrets in their template changed.
+ */
+export function buildVersion(v: WorkerVersion, versions: ReadonlyMap<string, WorkerVersion>): WorkerVersion {
+  const key = contentKey(v);
+  let oldest = v;
+  for (const other of versions.values()) {
+    if (other.spec.scriptName !== v.spec.scriptName || other.spec.accountId !== v.spec.accountId || other.spec.number >= oldest.spec.number) continue;
+    if (isServable(other) && contentKey(other) === key) oldest = other;
+  }
+  return oldest;
+}
 
 /** Bumped when the build output for the same inputs changes (config rendering, base image layout). */
 export const BUILD_FORMAT = 1;
@@ -15,16 +44,15 @@ export function desiredJobBuilder(
   versions: ReadonlyMap<string, WorkerVersion>,
   config: Pick<OperatorConfig, "imageRepositoryPrefix" | "baseImage">,
 ): JobBuilder | undefined {
-  if (release.spec.scripts.length === 0) return undefined;
+  const deployed = release.spec.scripts ?? [];
+  if (deployed.length === 0) return undefined;
   const accountId = release.spec.accountId;
-  const scripts = release.spec.scripts.map((script, workerNumber) => ({
+  const scripts = deployed.map((script, workerNumber) => ({
     name: script.name,
     workerNumber,
-    versions: script.versions.map(({ versionId, percentage }) => {
-      const v = versions.get(versionId);
-      if (!v) throw new Error(`release ${release.metadata.name} names version ${versionId}, which is not in the cache`);
+    versions: mergeSame(script.versions).map(({ v, percentage }) => {
       return {
-        versionId,
+        versionId: v.spec.versionId,
         percentage,
         storage: v.spec.storage,
         mainModule: v.spec.mainModule,
@@ -35,6 +63,19 @@ export function desiredJobBuilder(
       };
     }),
   }));
+  /** Each deployed version as the version it is built from; two that build the same add their percentages. */
+  function mergeSame(deployed: { versionId: string; percentage: number }[]): { v: WorkerVersion; percentage: number }[] {
+    const merged = new Map<string, { v: WorkerVersion; percentage: number }>();
+    for (const { versionId, percentage } of deployed) {
+      const found = versions.get(versionId);
+      if (!found) throw new Error(`release ${release.metadata.name} names version ${versionId}, which is not in the cache`);
+      const v = buildVersion(found, versions);
+      const entry = merged.get(v.spec.versionId);
+      if (entry) entry.percentage += percentage;
+      else merged.set(v.spec.versionId, { v, percentage });
+    }
+    return [...merged.values()];
+  }
   const repository = `${config.imageRepositoryPrefix}/${accountId}`;
   const inputHash = sha256(canonicalJson({ format: BUILD_FORMAT, accountId, repository, baseImage: config.baseImage, scripts }));
   return {

@@ -18,7 +18,7 @@ export const isServable = (v: WorkerVersion | undefined): v is WorkerVersion =>
  * The account's desired set: per script, the newest deployment whose versions are all servable.
  * A newer deployment waiting for its versions' S3 check leaves the previous one in force meanwhile.
  */
-export function desiredReleaseScripts(deployments: WorkerDeployment[], versions: ReadonlyMap<string, WorkerVersion>): WorkerReleaseSpec["scripts"] {
+export function desiredReleaseScripts(deployments: WorkerDeployment[], versions: ReadonlyMap<string, WorkerVersion>): NonNullable<WorkerReleaseSpec["scripts"]> {
   const inForce = new Map<string, WorkerDeployment>();
   for (const d of deploymentsNewestFirst(deployments.filter((d) => !isDeleting(d)))) {
     if (inForce.has(d.spec.scriptName)) continue;
@@ -36,6 +36,7 @@ export function desiredReleaseScripts(deployments: WorkerDeployment[], versions:
 /** The WorkerRelease of an account: named like the account, labelled so the account's selector matches it. */
 export function desiredRelease(account: WorkerAccount, deployments: WorkerDeployment[], versions: ReadonlyMap<string, WorkerVersion>): WorkerRelease {
   const accountId = account.metadata.name;
+  const scripts = desiredReleaseScripts(deployments, versions);
   return {
     apiVersion: API_VERSION,
     kind: "WorkerRelease",
@@ -44,6 +45,8 @@ export function desiredRelease(account: WorkerAccount, deployments: WorkerDeploy
       labels: { ...account.spec.workerReleaseSelector?.matchLabels, ...managedLabels(accountId), [LABELS.account]: accountId },
       ownerReferences: [controllerRef(account)],
     },
-    spec: { accountId, scripts: desiredReleaseScripts(deployments, versions) },
+    // No `scripts` at all when nothing is deployed: the apiserver stores an applied empty list as absent,
+    // and the desired state must equal what is stored or the operator would re-apply it forever.
+    spec: scripts.length ? { accountId, scripts } : { accountId },
   };
 }

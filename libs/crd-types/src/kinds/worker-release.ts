@@ -4,14 +4,18 @@ import { AccountId, ScriptName, VersionSplit } from "./shared-fields.ts";
 
 const spec = Type.Object({
   accountId: AccountId,
-  scripts: MapList(
-    Type.Object({
-      name: ScriptName,
-      deploymentId: Uuid("The WorkerDeployment in force for this script."),
-      versions: VersionSplit,
-    }),
-    ["name"],
-    { maxItems: 1000, description: "The desired set: every deployed script of the account and the versions serving it." },
+  // Optional: server-side apply of an empty list leaves the field absent, so a required list could never
+  // become empty (the account's last script deleted) and the release would be stuck on its old set.
+  scripts: Type.Optional(
+    MapList(
+      Type.Object({
+        name: ScriptName,
+        deploymentId: Uuid("The WorkerDeployment in force for this script."),
+        versions: VersionSplit,
+      }),
+      ["name"],
+      { maxItems: 1000, description: "The desired set: every deployed script of the account and the versions serving it; absent when none is deployed." },
+    ),
   ),
 });
 
