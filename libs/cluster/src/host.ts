@@ -60,6 +60,9 @@ export function ensureBridge(cfg: ClusterConfig): void {
   const addrs = run("ip", ["-4", "-o", "addr", "show", "dev", cfg.bridge]);
   if (!addrs.includes(` ${cfg.nodeIp}/${prefix} `)) run("ip", ["addr", "add", `${cfg.nodeIp}/${prefix}`, "dev", cfg.bridge]);
   run("ip", ["link", "set", cfg.bridge, "up"]);
+  // ClusterIPs are virtual: until kube-proxy has written a Service's rules, a packet to it would follow
+  // the default route and leave the machine. Routed to the bridge, it stays here whatever happens.
+  run("ip", ["route", "replace", cfg.serviceCidr, "dev", cfg.bridge]);
   setSysctl("net/ipv4/ip_forward", "1"); // pod -> ClusterIP -> pod on the same bridge is routed
   if (existsSync("/proc/sys/net/bridge/bridge-nf-call-iptables")) setSysctl("net/bridge/bridge-nf-call-iptables", "1");
   else throw new Error("br_netfilter is not loaded (no /proc/sys/net/bridge): run `modprobe br_netfilter`");
