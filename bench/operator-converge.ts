@@ -185,6 +185,12 @@ try {
   for (const [k, label] of [["verified", "versions verified"], ["jobBuilders", "JobBuilders created"], ["jobs", "Jobs created"], ["jobsDone", "Jobs completed"], ["bundles", "bundles updated"]] as [string, string][]) {
     console.log(`  ${(label + ":").padEnd(28)} first ${at(firsts, k).padStart(7)}   all ${at(lasts, k).padStart(7)}`);
   }
+  const latency = (events: any[]) => {
+    const ms = events.map((e) => Date.parse(e.stageTimestamp) - Date.parse(e.requestReceivedTimestamp)).sort((a, b) => a - b);
+    const q = (f: number) => ms[Math.min(ms.length - 1, Math.floor(ms.length * f))] ?? 0;
+    return `median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms`;
+  };
+  console.log(`  apiserver latency of the operator's writes: ${latency(writes)}; reads: ${latency(mine.filter((e) => ["get", "list"].includes(e.verb)))}`);
   console.log(`  builds (Jobs) created:       ${finished.size}   (one per account = ${accounts})`);
   console.log(`  apiserver requests/version:  ${(mine.length / versions).toFixed(2)}  (all verbs, leases included)`);
   console.log(`  apiserver writes/version:    ${(writes.length / versions).toFixed(2)}  (leases excluded)`);
