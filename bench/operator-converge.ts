@@ -77,6 +77,16 @@ try {
   let started = 0;
   let converged: () => void = () => {};
   const allBundles = new Promise<void>((resolve) => (converged = resolve));
+  // Per account, when each step of the chain was first seen (ms since the operator started).
+  const STAGES = ["versions verified", "release", "JobBuilder", "Job", "Job completed", "build succeeded", "bundle updated"] as const;
+  const stageAt = new Map<string, Map<string, number>>();
+  const stage = (account: string | undefined, what: (typeof STAGES)[number]) => {
+    if (!account) return;
+    const m = stageAt.get(account) ?? new Map<string, number>();
+    stageAt.set(account, m);
+    if (!m.has(what)) m.set(what, Date.now() - started);
+  };
+  const verifiedPerAccount = new Map<string, number>();
   const mark = () => {
     const t = Date.now() - started;
     for (const [k, n] of Object.entries(counts())) {
@@ -119,21 +129,34 @@ try {
       }
     }
     jobsDone.add(name);
+    stage(jb.spec.accountId, "Job completed");
     mark();
   };
   const failures: unknown[] = [];
   const stops = await Promise.all([
     api.watch(crd("workerversions"), ({ type, object }) => {
-      if (type !== "DELETED" && object.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")) verified.add(object.metadata.name);
+      const name = object.metadata.name;
+      const account = object.spec.accountId;
+      if (type !== "DELETED" && !verified.has(name) && object.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")) {
+        verified.add(name);
+        verifiedPerAccount.set(account, (verifiedPerAccount.get(account) ?? 0) + 1);
+        if (verifiedPerAccount.get(account) === perAccount) stage(account, "versions verified");
+      }
       mark();
+    }),
+    api.watch(crd("workerreleases"), ({ type, object }) => {
+      if (type !== "DELETED" && object.spec.scripts?.length === perAccount) stage(object.spec.accountId, "release");
     }),
     api.watch(crd("jobbuilders"), ({ type, object }) => {
       if (type !== "DELETED") jobBuilders.set(object.metadata.name, object);
+      stage(object.spec.accountId, "JobBuilder");
+      if (object.status?.conditions?.some((c: any) => c.type === "Succeeded" && c.status === "True")) stage(object.spec.accountId, "build succeeded");
       mark();
     }),
     api.watch(`/apis/batch/v1/namespaces/${ns}/jobs`, ({ type, object }) => {
       if (type === "DELETED" || jobsSeen.has(object.metadata.name)) return;
       jobsSeen.add(object.metadata.name);
+      stage(object.metadata.labels?.[LABELS.account], "Job");
       mark();
       finish(object).catch((err) => {
         failures.push(err);
@@ -141,7 +164,10 @@ try {
       });
     }),
     api.watch(crd("workerbundles"), ({ type, object }) => {
-      if (type !== "DELETED" && object.spec.image && object.spec.workers?.length === perAccount) bundlesDone.add(object.metadata.name);
+      if (type !== "DELETED" && object.spec.image && object.spec.workers?.length === perAccount) {
+        bundlesDone.add(object.metadata.name);
+        stage(object.metadata.labels?.[LABELS.account], "bundle updated");
+      }
       mark();
     }),
   ]);
@@ -185,6 +211,12 @@ try {
   for (const [k, label] of [["verified", "versions verified"], ["jobBuilders", "JobBuilders created"], ["jobs", "Jobs created"], ["jobsDone", "Jobs completed"], ["bundles", "bundles updated"]] as [string, string][]) {
     console.log(`  ${(label + ":").padEnd(28)} first ${at(firsts, k).padStart(7)}   all ${at(lasts, k).padStart(7)}`);
   }
+  const q = (values: number[], f: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * f))] ?? 0;
+  console.log("  per account, time from the previous step (median / p90 / max, ms):");
+  for (let i = 1; i < STAGES.length; i++) {
+    const gaps = [...stageAt.values()].filter((m) => m.has(STAGES[i]!) && m.has(STAGES[i - 1]!)).map((m) => m.get(STAGES[i]!)! - m.get(STAGES[i - 1]!)!);
+    console.log(`    ${(STAGES[i - 1] + " -> " + STAGES[i]).padEnd(40)} ${q(gaps, 0.5)} / ${q(gaps, 0.9)} / ${q(gaps, 1)}`);
+  }
   const latency = (events: any[]) => {
     const ms = events.map((e) => Date.parse(e.stageTimestamp) - Date.parse(e.requestReceivedTimestamp)).sort((a, b) => a - b);
     const q = (f: number) => ms[Math.min(ms.length - 1, Math.floor(ms.length * f))] ?? 0;
@@ -195,6 +227,16 @@ try {
   console.log(`  apiserver requests/version:  ${(mine.length / versions).toFixed(2)}  (all verbs, leases included)`);
   console.log(`  apiserver writes/version:    ${(writes.length / versions).toFixed(2)}  (leases excluded)`);
   console.log(`  writes by kind:              ${[...byResource].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}=${n}`).join(", ")}`);
+  const sums = (name: string) =>
+    new Map([...metrics.matchAll(new RegExp(`^${name}_(sum|count)\\{kind="(\\w+)"\\} ([\\d.e+-]+)`, "gm"))].map((m) => [`${m[2]} ${m[1]}`, Number(m[3])]));
+  const perKind = (name: string) => {
+    const m = sums(name);
+    return [...new Set([...m.keys()].map((k) => k.split(" ")[0]!))]
+      .map((kind) => `${kind} ${((1000 * (m.get(`${kind} sum`) ?? 0)) / (m.get(`${kind} count`) || 1)).toFixed(0)} ms`)
+      .join(", ");
+  };
+  console.log(`  mean reconcile duration:     ${perKind("fireworkers_reconcile_duration_seconds")}`);
+  console.log(`  mean wait in the queue:      ${perKind("fireworkers_workqueue_wait_seconds")}`);
   console.log(`  reconciles:                  ${reconciles.join(", ")}`);
   s3.destroy();
 } finally {

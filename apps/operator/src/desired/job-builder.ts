@@ -12,7 +12,7 @@ export const BUILD_FORMAT = 1;
  */
 export function desiredJobBuilder(
   release: WorkerRelease,
-  versions: ReadonlyMap<string, WorkerVersion>,
+  versions: Pick<ReadonlyMap<string, WorkerVersion>, "get">,
   config: Pick<OperatorConfig, "imageRepositoryPrefix" | "baseImage">,
 ): JobBuilder | undefined {
   if (release.spec.scripts.length === 0) return undefined;
