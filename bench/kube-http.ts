@@ -51,6 +51,7 @@ export function kubeHttp(kube: Pick<KubeInfo, "server" | "token" | "caFile">) {
     get: (path: string) => send("GET", path),
     post: (path: string, body: unknown) => send("POST", path, body),
     mergePatch: (path: string, body: unknown) => send("PATCH", path, body, "application/merge-patch+json"),
+    send,
     /**
      * Lists `path`, then watches it from the list's resourceVersion, calling `onEvent` for every
      * object (the listed ones as ADDED). Returns a stop function once the list is delivered.

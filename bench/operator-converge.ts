@@ -6,7 +6,9 @@
 // apiserver requests the operator made per version (from the apiserver's audit log).
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createHash, randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { CREATED_ON, LABELS } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { kubectl, s3Client, startEnvironment } from "@fireworkers/testenv";
@@ -16,6 +18,24 @@ import { kubeHttp, type KubeObject } from "./kube-http.ts";
 const accounts = Number(process.argv[2] ?? 100);
 const perAccount = Number(process.argv[3] ?? 10);
 // OPERATOR_ENV='{"NODE_OPTIONS":"--cpu-prof"}' passes extra settings to the operator (e.g. to profile it).
+/** CPU time (ms) of each component of the environment, the operator and this process, from /proc. */
+function cpuByComponent(): Map<string, number> {
+  const out = new Map<string, number>([["bench", process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000]]);
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      const name = cmd.includes(env.info.dir)
+        ? (["kube-apiserver", "kube-controller-manager", "etcd", "versitygw"].find((c) => cmd.includes(`/${c}`)) ?? "")
+        : cmd.includes("apps/operator/src/main.ts") && readFileSync(`/proc/${pid}/environ`, "utf8").includes(env.info.dir) ? "operator" : "";
+      if (!name) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      out.set(name, (out.get(name) ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
 const operatorEnv = (): Record<string, string> => JSON.parse(process.env.OPERATOR_ENV ?? "{}");
 const env = await startEnvironment({ keep: process.env.FIREWORKERS_KEEP_ENV === "1" });
 const ns = "bench";
@@ -180,10 +200,12 @@ try {
     if (line !== last) timeline.push(`  ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s  ${line}`);
     last = line;
   }, 1000);
+  const cpuBefore = cpuByComponent();
   started = Date.now();
   const op = await startOperator(env.info, ns, "bench", { LOG_LEVEL: "warn", ...operatorEnv() });
   const ready = Date.now() - started;
   await allBundles;
+  const cpuAfter = cpuByComponent();
   clearInterval(ticker);
   if (failures.length) throw failures[0];
   const finished = jobsSeen;
@@ -223,6 +245,8 @@ try {
     return `median ${q(0.5)} ms, p90 ${q(0.9)} ms, max ${q(1)} ms`;
   };
   console.log(`  apiserver latency of the operator's writes: ${latency(writes)}; reads: ${latency(mine.filter((e) => ["get", "list"].includes(e.verb)))}`);
+  const cpuUsed = [...cpuAfter].map(([k, ms]) => `${k} ${((ms - (cpuBefore.get(k) ?? 0)) / 1000).toFixed(1)}`);
+  console.log(`  CPU seconds until converged:  ${cpuUsed.join(", ")} (the machine has ${availableParallelism()} cores)`);
   console.log(`  builds (Jobs) created:       ${finished.size}   (one per account = ${accounts})`);
   console.log(`  apiserver requests/version:  ${(mine.length / versions).toFixed(2)}  (all verbs, leases included)`);
   console.log(`  apiserver writes/version:    ${(writes.length / versions).toFixed(2)}  (leases excluded)`);

@@ -39,7 +39,8 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
     ctx.now(),
   );
 
-  // Independent writes: sent together, so a reconcile costs one apiserver round trip, not four.
+  // The children first, side by side (one round trip); the status after them: were its own watch event
+  // to come back before a new child's, the child would not be in the cache yet and would be sent again.
   await settleAll([
     unverified ? undefined : applyIfChanged(ctx.kube, ctx.metrics, release as never, observedRelease as never),
     applyIfChanged(ctx.kube, ctx.metrics, bundle as never, observedBundle as never),
@@ -48,14 +49,14 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
       .ofAccount(name)
       .filter((b) => b.metadata.name !== bundle.metadata.name && ownedBy(b, account))
       .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale as never)),
-    applyStatusIfChanged(
-      ctx.kube,
-      ctx.metrics,
-      { kind: "WorkerAccount", plural: "workeraccounts", name },
-      { observedGeneration: account.metadata.generation, conditions, bundleName: bundle.metadata.name, releaseName: release.metadata.name },
-      account,
-    ),
   ]);
+  await applyStatusIfChanged(
+    ctx.kube,
+    ctx.metrics,
+    { kind: "WorkerAccount", plural: "workeraccounts", name },
+    { observedGeneration: account.metadata.generation, conditions, bundleName: bundle.metadata.name, releaseName: release.metadata.name },
+    account,
+  );
 }
 
 const ownedBy = (o: WorkerBundle, owner: WorkerAccount) => o.metadata.ownerReferences?.some((r) => r.uid === owner.metadata.uid) === true;

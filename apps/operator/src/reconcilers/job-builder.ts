@@ -2,7 +2,7 @@
 // pushed image (status.image/imageDigest, its own field manager); the Job watch tells us it is over.
 import type { JobBuilder } from "@fireworkers/crd-types";
 import { desiredBuildJob, jobOutcome } from "../desired/build-job.ts";
-import { applyIfChanged, applyStatusIfChanged, settleAll } from "../runtime/apply.ts";
+import { applyIfChanged, applyStatusIfChanged } from "../runtime/apply.ts";
 import { setCondition } from "../runtime/conditions.ts";
 import type { ReconcileResult } from "../runtime/controller.ts";
 import type { ReconcileContext } from "./context.ts";
@@ -17,8 +17,9 @@ export async function reconcileJobBuilder(ctx: ReconcileContext, name: string): 
   if (finished) return;
 
   const job = ctx.caches.jobs.get(name);
-  // Created alongside the status write below (one round trip for both); an error fails the reconcile.
-  const creating = job ? undefined : applyIfChanged(ctx.kube, ctx.metrics, desiredBuildJob(jb, ctx.config), undefined);
+  // Created before the status write: were the status event to come back first, the Job might not be in
+  // the cache yet and would be sent again.
+  if (!job) await applyIfChanged(ctx.kube, ctx.metrics, desiredBuildJob(jb, ctx.config), undefined);
   const outcome = jobOutcome(job);
   const now = ctx.now();
   const generation = jb.metadata.generation;
@@ -46,7 +47,7 @@ export async function reconcileJobBuilder(ctx: ReconcileContext, name: string): 
   }
 
   const startTime = jb.status?.startTime ?? jb.metadata.creationTimestamp;
-  const writingStatus = applyStatusIfChanged(
+  const changed = await applyStatusIfChanged(
     ctx.kube,
     ctx.metrics,
     { kind: "JobBuilder", plural: "jobbuilders", name },
@@ -54,8 +55,6 @@ export async function reconcileJobBuilder(ctx: ReconcileContext, name: string): 
     jb,
     OWNED_STATUS,
   );
-  await settleAll([creating, writingStatus]);
-  const changed = await writingStatus;
   if (changed && completionTime) await recordOutcome(ctx, jb, outcome.state === "succeeded", completionTime, outcome);
   return result;
 }
