@@ -28,6 +28,8 @@ export interface OperatorConfig {
   defaultReplicas: number;
   /** Finished JobBuilders kept per account besides the ones in use. */
   keepBuilds: number;
+  /** Reconciles in flight per controller; version checks (S3 + one status write each) get their own. */
+  workers: { versions: number; others: number };
   leaderElection: { enabled: boolean; leaseName: string; identity: string; leaseDurationSeconds: number; renewDeadlineSeconds: number; retryPeriodSeconds: number };
   health: { host: string; port: number };
 }
@@ -57,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     firstWorkerPort: num("FIRST_WORKER_PORT", 8080),
     defaultReplicas: num("DEFAULT_REPLICAS", 2),
     keepBuilds: num("KEEP_BUILDS", 3),
+    workers: { versions: Math.max(1, num("VERSION_CHECK_WORKERS", 32)), others: Math.max(1, num("RECONCILE_WORKERS", 8)) },
     leaderElection: {
       enabled: (env.LEADER_ELECTION ?? "true") !== "false",
       leaseName: env.LEASE_NAME ?? "fireworkers-operator",

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { KubeConfig } from "@kubernetes/client-node";
+import { loadKubeConfig } from "@fireworkers/kube-client";
 import { createLogger, startHealthServer } from "@fireworkers/observability";
 import { loadConfig } from "./config.ts";
 import { createOperator } from "./operator.ts";
@@ -9,9 +9,8 @@ import { createMetrics } from "./runtime/metrics.ts";
 
 const log = createLogger("operator");
 const config = loadConfig();
-const kubeConfig = new KubeConfig();
-kubeConfig.loadFromDefault();
-const kube = createKube(kubeConfig, config.namespace);
+// One keep-alive connection for every request and watch (client-node alone opens one per request).
+const kube = createKube(loadKubeConfig(), config.namespace);
 const metrics = createMetrics();
 const operator = createOperator(config, kube, metrics, log);
 

@@ -1,7 +1,7 @@
 // Wires informers to controllers: each event enqueues the name of the object whose reconcile must look
 // again (its own name, its controller owner's, or its account's), Owns()-style.
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { API_VERSION, LABELS } from "@fireworkers/crd-types";
+import { API_VERSION, createdMs, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
 import type { Logger } from "@fireworkers/observability";
 import { createS3Client, s3ConfigFromEnv } from "@fireworkers/storage";
 import type { OperatorConfig } from "./config.ts";
@@ -61,8 +61,7 @@ export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metr
   const name = (o: KubernetesObject) => o.metadata?.name;
   const account = (o: KubernetesObject) => o.metadata?.labels?.[LABELS.account];
   const owner = (kind: string) => (o: KubernetesObject) => o.metadata?.ownerReferences?.find((r) => r.controller && r.kind === kind)?.name;
-  const bundlesOfAccount = (o: KubernetesObject) =>
-    caches.bundles.list().filter((b) => b.metadata.labels?.[LABELS.account] === account(o)).map((b) => b.metadata.name);
+  const bundlesOfAccount = (o: KubernetesObject) => caches.bundles.ofAccount(account(o) ?? "").map((b) => b.metadata.name);
 
   const route = (informer: Informer<unknown>, ...targets: [Controller, (o: KubernetesObject) => string | string[] | undefined][]) =>
     informer.on((o) => {
@@ -81,6 +80,9 @@ export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metr
   route(caches.ingresses as Informer<unknown>, [bundles, owner("WorkerBundle")]);
   route(caches.secrets as Informer<unknown>, [bundles, bundlesOfAccount]);
 
+  const byAccountThenAge = (a: WorkerVersion, b: WorkerVersion) =>
+    (a.spec.accountId ?? "").localeCompare(b.spec.accountId ?? "") || createdMs(a) - createdMs(b) || a.metadata.name.localeCompare(b.metadata.name);
+
   const informers = Object.values(caches) as Informer<unknown>[];
   return {
     caches,
@@ -89,12 +91,15 @@ export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metr
       await Promise.all(informers.map((i) => i.hasSynced()));
     },
     startControllers() {
-      // Version checks wait on S3, the rest on the apiserver: both are I/O, so several workers each.
-      versions.start(8);
-      for (const c of [accounts, releases, jobBuilders, bundles]) c.start(4);
-      // Level-triggered start: look at everything once, whatever happened while no one led.
+      // Reconciles wait on the apiserver and S3, not on this process: many run at once. Version checks
+      // (a cold start has one per upload) get the most.
+      versions.start(config.workers.versions);
+      for (const c of [accounts, releases, jobBuilders, bundles]) c.start(config.workers.others);
+      // Level-triggered start: look at everything once, whatever happened while no one led. Versions
+      // go account by account, oldest first: an account's release waits for all of its uploads to be
+      // checked, so this lets the first accounts build while the others are still being checked.
       for (const o of caches.accounts.list()) accounts.enqueue(o.metadata.name);
-      for (const o of caches.versions.list()) versions.enqueue(o.metadata.name);
+      for (const o of [...caches.versions.list()].sort(byAccountThenAge)) versions.enqueue(o.metadata.name);
       for (const o of caches.releases.list()) releases.enqueue(o.metadata.name);
       for (const o of caches.jobBuilders.list()) jobBuilders.enqueue(o.metadata.name);
       for (const o of caches.bundles.list()) bundles.enqueue(o.metadata.name);

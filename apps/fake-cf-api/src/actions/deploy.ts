@@ -10,9 +10,15 @@ export interface DeployOptions {
   token: TokenRecord;
 }
 
-/** Records a deployment (it is in force from now on: it gets the highest number), then trims the history. */
-export async function recordDeployment(deps: Deps, script: WorkerScript, split: VersionShare[], opts: DeployOptions): Promise<WorkerDeployment> {
-  const { number, script: current } = await deps.scripts.next(script, "deployments");
+/**
+ * Records a deployment (it is in force from now on: it gets the highest number), then trims the history.
+ * `number` is a deployment number the caller already took from the script's counter (with `script` as
+ * the counter write returned it); else one is taken here.
+ */
+export async function recordDeployment(deps: Deps, script: WorkerScript, split: VersionShare[], opts: DeployOptions, number?: number): Promise<WorkerDeployment> {
+  const taken = number === undefined ? await deps.scripts.next(script, "deployments") : { number, script };
+  number = taken.number;
+  const current = taken.script;
   const annotations: Record<string, string> = { "workers/triggered_by": opts.triggeredBy };
   if (opts.message) annotations["workers/message"] = opts.message;
   const deployment = await deps.scripts.createDeployment(

@@ -32,7 +32,11 @@ export interface UploadResult {
 
 export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRequest): Promise<UploadResult> {
   const accountId = r.account.metadata.name;
-  let existing = await deps.scripts.get(accountId, r.scriptName);
+  // A version upload needs its script before anything is written; a PUT creates it if need be, so its
+  // lookup runs while the body streams.
+  const lookup = deps.scripts.get(accountId, r.scriptName);
+  lookup.catch(() => undefined); // awaited below; a streaming failure must not leave it unhandled
+  let existing = r.mode === "version" ? await lookup : undefined;
   if (r.mode === "version" && !existing) throw workerNotFound();
 
   const versionId = randomUUID();
@@ -44,8 +48,8 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
   // while the body streams.
   const readContext = async (script: WorkerScript | undefined) =>
     script ? Promise.all([deps.scripts.versions(script), deps.secrets.read(script).then(secretNames)]) : ([[], []] as [WorkerVersion[], string[]]);
-  const early = readContext(existing);
-  early.catch(() => undefined); // awaited below; a streaming failure must not leave it unhandled
+  const early = lookup.then(readContext);
+  early.catch(() => undefined);
   try {
     const streamed = await streamModules(req.raw, { client: deps.s3Client, bucket: deps.s3.bucket, prefix, limits: deps.config.limits }, written);
     if (streamed.metadataText === undefined) throw invalid("the upload has no 'metadata' part");
@@ -60,40 +64,58 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
     if (!main) throw invalid(`metadata.main_module: '${meta.main_module}' is not among the uploaded modules`);
     if (main.type !== "esm") throw invalid(`metadata.main_module: '${meta.main_module}' must be an ES module (application/javascript+module)`);
 
-    // A first upload may have been overtaken by a concurrent one that created the script meanwhile.
-    const [versions, secrets] = existing ? await early : await readContext((existing = await deps.scripts.get(accountId, r.scriptName)));
-    const latest = versions[0];
-    let resolution;
-    try {
-      resolution = resolveBindings(meta.bindings, {
-        strictInherit: r.strictInherit,
-        keepBindings: meta.keep_bindings,
-        previous: latest?.spec.bindings ?? [],
-        secretNames: secrets,
+    const resolve = ([versions, secrets]: [WorkerVersion[], string[]]) => {
+      let resolution;
+      try {
+        resolution = resolveBindings(meta.bindings, {
+          strictInherit: r.strictInherit,
+          keepBindings: meta.keep_bindings,
+          previous: versions[0]?.spec.bindings ?? [],
+          secretNames: secrets,
+        });
+      } catch (err) {
+        throw invalid((err as Error).message);
+      }
+      if (resolution.unresolved.length) throw inheritInvalid(resolution.unresolved);
+      // Secrets are per script here (one Secret the running pods read): values sent with an upload that
+      // deploys nothing would change what serves now. They come with a deploy or `wrangler secret put`.
+      if (r.mode === "version" && Object.keys(resolution.secretValues).length) {
+        throw invalid(
+          `metadata.bindings: secret values (${Object.keys(resolution.secretValues).join(", ")}) cannot come with a version upload; set them with 'wrangler secret put' or a deploy`,
+        );
+      }
+      // Before anything is written: what no build could render is refused now, not at build time.
+      assertRenderable(r.scriptName, {
+        versionId,
+        mainModule: main.name,
+        modules: streamed.modules,
+        bindings: resolution.bindings,
+        compatibilityDate: meta.compatibility_date,
+        compatibilityFlags: meta.compatibility_flags,
       });
-    } catch (err) {
-      throw invalid((err as Error).message);
+      return resolution;
+    };
+    // A PUT deploys the version too: its deployment number is taken in the same write as the version's.
+    const counters = r.mode === "script" ? (["versions", "deployments"] as const) : (["versions"] as const);
+    existing ??= await lookup;
+    let resolution = resolve(await early);
+    let script: WorkerScript;
+    let numbers: { versions?: number; deployments?: number };
+    if (existing) {
+      ({ numbers, script } = await deps.scripts.nextAll(existing, [...counters]));
+    } else {
+      // A first upload: the script is created with its counters already taken (one write)...
+      const ensured = await deps.scripts.ensure(r.account, r.scriptName, Object.fromEntries(counters.map((c) => [c, 1])));
+      if (ensured.created) {
+        createdScript = script = ensured.script;
+        numbers = { versions: 1, deployments: 1 };
+      } else {
+        // ...unless a concurrent upload created it meanwhile: then it is an upload to an existing script.
+        resolution = resolve(await readContext(ensured.script));
+        ({ numbers, script } = await deps.scripts.nextAll(ensured.script, [...counters]));
+      }
     }
-    if (resolution.unresolved.length) throw inheritInvalid(resolution.unresolved);
-    // Secrets are per script here (one Secret the running pods read): values sent with an upload that
-    // deploys nothing would change what serves now. They come with a deploy or `wrangler secret put`.
-    if (r.mode === "version" && Object.keys(resolution.secretValues).length) {
-      throw invalid(
-        `metadata.bindings: secret values (${Object.keys(resolution.secretValues).join(", ")}) cannot come with a version upload; set them with 'wrangler secret put' or a deploy`,
-      );
-    }
-    assertRenderable(r.scriptName, {
-      versionId,
-      mainModule: main.name,
-      modules: streamed.modules,
-      bindings: resolution.bindings,
-      compatibilityDate: meta.compatibility_date,
-      compatibilityFlags: meta.compatibility_flags,
-    });
-
-    const ensured = existing ? { script: existing, created: false } : await deps.scripts.ensure(r.account, r.scriptName);
-    if (ensured.created) createdScript = ensured.script;
-    const { number, script } = await deps.scripts.next(ensured.script, "versions");
+    const number = numbers.versions!;
     // Secrets sent with the upload (deploy --secrets-file) are stored first, so that the version, created
     // after them, does not count them as "changed since" (10220).
     if (Object.keys(resolution.secretValues).length) await deps.secrets.apply(script, resolution.secretValues, []);
@@ -127,7 +149,7 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
     let deployment: WorkerDeployment | undefined;
     if (r.mode === "script") {
       try {
-        deployment = await recordDeployment(deps, script, [{ versionId, percentage: 100 }], { triggeredBy: "upload", token: r.token });
+        deployment = await recordDeployment(deps, script, [{ versionId, percentage: 100 }], { triggeredBy: "upload", token: r.token }, numbers.deployments);
       } catch (err) {
         await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: brief(e), versionId }, "could not discard version"));
         throw err;

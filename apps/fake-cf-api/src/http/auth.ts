@@ -28,13 +28,16 @@ export function authenticate(deps: Deps) {
     if (mode === "none") return;
     const presented = bearer(req.headers.authorization);
     if (!presented) throw unauthenticated();
+    const accountId = (req.params as { accountId?: string }).accountId ?? "";
+    // Looked up alongside the token (one round trip for both), but only used once the token allows it.
+    const lookup = mode === "account" && accountId ? deps.scripts.account(accountId) : undefined;
+    lookup?.catch(() => undefined);
     const token = await deps.tokens.find(presented);
     if (!token) throw unauthenticated();
     req.token = token;
     if (mode !== "account") return;
-    const accountId = (req.params as { accountId?: string }).accountId ?? "";
     if (!token.accounts.includes(accountId)) throw forbidden();
-    const account = await deps.scripts.account(accountId);
+    const account = await lookup;
     if (!account) throw accountNotFound(accountId);
     req.account = account;
   };

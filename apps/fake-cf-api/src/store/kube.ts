@@ -1,6 +1,7 @@
 // The thin Kubernetes layer: @kubernetes/client-node's generic object API with 404 -> undefined,
 // 409 -> Conflict, and every write under one field manager.
 import { ApiException, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
+import { loadKubeConfig } from "@fireworkers/kube-client";
 
 export const FIELD_MANAGER = "fake-cf-api";
 
@@ -43,11 +44,9 @@ export class Kube {
     this.namespace = namespace;
   }
 
-  /** KUBECONFIG (or ~/.kube/config), else the in-cluster service account. */
+  /** KUBECONFIG (or ~/.kube/config), else the in-cluster service account; one keep-alive connection for all requests. */
   static fromDefault(namespace: string): Kube {
-    const kc = new KubeConfig();
-    kc.loadFromDefault();
-    return new Kube(kc, namespace);
+    return new Kube(loadKubeConfig(), namespace);
   }
 
   async get<T extends Obj>(apiVersion: string, kind: string, name: string): Promise<T | undefined> {

@@ -65,12 +65,18 @@ export class Scripts {
     return out;
   }
 
-  /** The script, created (owned by its account) if it does not exist yet. */
-  async ensure(account: WorkerAccount, scriptName: string): Promise<{ script: WorkerScript; created: boolean }> {
+  /**
+   * The script, created (owned by its account) if it does not exist yet. A script this call creates starts
+   * with `counters` already taken (e.g. { versions: 1 }: its first version is number 1), which saves the
+   * counter writes of a first upload. Create first, read on conflict: one request in the common case.
+   */
+  async ensure(
+    account: WorkerAccount,
+    scriptName: string,
+    counters: Partial<Record<keyof typeof SCRIPT_COUNTERS, number>> = {},
+  ): Promise<{ script: WorkerScript; created: boolean }> {
     const accountId = account.metadata.name;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const existing = await this.get(accountId, scriptName);
-      if (existing) return { script: existing, created: false };
       try {
         const script = await this.kube.create<WorkerScript & Obj>({
           apiVersion: API_VERSION,
@@ -78,7 +84,10 @@ export class Scripts {
           metadata: {
             name: workerScriptName(accountId, scriptName),
             labels: { ...scriptLabels(accountId, scriptName), ...MANAGED_BY },
-            annotations: { [CREATED_ON]: new Date().toISOString() },
+            annotations: {
+              [CREATED_ON]: new Date().toISOString(),
+              ...Object.fromEntries(Object.entries(counters).map(([k, n]) => [SCRIPT_COUNTERS[k as keyof typeof SCRIPT_COUNTERS], String(n)])),
+            },
             ownerReferences: [ownerRef(account)],
           },
           spec: { accountId, scriptName },
@@ -87,6 +96,8 @@ export class Scripts {
       } catch (err) {
         // Created meanwhile by a concurrent request, or an earlier one of that name is still being deleted.
         if (!(err instanceof Conflict)) throw err;
+        const existing = await this.get(accountId, scriptName);
+        if (existing) return { script: existing, created: false };
         await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
       }
     }
@@ -112,22 +123,30 @@ export class Scripts {
    * Returns the updated script too, so that the caller's next write does not start from a stale copy.
    */
   async next(script: WorkerScript, counter: keyof typeof SCRIPT_COUNTERS): Promise<{ number: number; script: WorkerScript }> {
-    const key = SCRIPT_COUNTERS[counter];
+    const { numbers, script: saved } = await this.nextAll(script, [counter]);
+    return { number: numbers[counter]!, script: saved };
+  }
+
+  /** The next number of several counters at once: one write. */
+  async nextAll<K extends keyof typeof SCRIPT_COUNTERS>(script: WorkerScript, counters: K[]): Promise<{ numbers: Partial<Record<K, number>>; script: WorkerScript }> {
     let current: WorkerScript | undefined = script;
     for (let attempt = 0; attempt < 20 && current; attempt++) {
-      const n = Number(current.metadata.annotations?.[key] ?? 0) + 1;
+      const numbers: Partial<Record<K, number>> = {};
+      const annotations = { ...current.metadata.annotations };
+      for (const counter of counters) {
+        const key = SCRIPT_COUNTERS[counter];
+        numbers[counter] = Number(annotations[key] ?? 0) + 1;
+        annotations[key] = String(numbers[counter]);
+      }
       try {
-        const saved = await this.kube.replace({
-          ...current,
-          metadata: { ...current.metadata, annotations: { ...current.metadata.annotations, [key]: String(n) } },
-        } as WorkerScript & Obj);
-        return { number: n, script: saved };
+        const saved = await this.kube.replace({ ...current, metadata: { ...current.metadata, annotations } } as WorkerScript & Obj);
+        return { numbers, script: saved };
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;
         current = await this.get(script.spec.accountId, script.spec.scriptName);
       }
     }
-    throw new Error(`could not allocate a ${counter} number for ${script.metadata.name}`);
+    throw new Error(`could not allocate ${counters.join(" and ")} numbers for ${script.metadata.name}`);
   }
 
   async versions(script: WorkerScript): Promise<WorkerVersion[]> {

@@ -1,10 +1,10 @@
 // WorkerBundle: the Deployment, Service and Ingress that serve the bundle's image, and whether the
 // rollout of that image is complete.
 import type { KubernetesObject, V1Deployment, V1Secret } from "@kubernetes/client-node";
-import { createdMs, type WorkerBundle } from "@fireworkers/crd-types";
+import { createdMs, LABELS, type WorkerBundle } from "@fireworkers/crd-types";
 import { BUILD_ANNOTATION } from "../desired/bundle.ts";
 import { desiredWorkloads } from "../desired/workloads.ts";
-import { applyIfChanged, applyStatusIfChanged, deleteObject } from "../runtime/apply.ts";
+import { applyIfChanged, applyStatusIfChanged, deleteObject, settleAll } from "../runtime/apply.ts";
 import { setCondition, type ConditionInput } from "../runtime/conditions.ts";
 import type { ReconcileContext } from "./context.ts";
 
@@ -19,11 +19,14 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
   }
   const observed = { deployment: caches.workloads.get(name), service: caches.services.get(name), ingress: caches.ingresses.get(name) };
   const wanted = desiredWorkloads(bundle, secrets, ctx.config);
-  for (const key of ["deployment", "service", "ingress"] as const) {
-    const live = observed[key] as KubernetesObject | undefined;
-    if (wanted) await applyIfChanged(ctx.kube, ctx.metrics, wanted[key], live);
-    else if (live && ownedBy(live, bundle)) await deleteObject(ctx.kube, ctx.metrics, live);
-  }
+  // The three are independent: one round trip for all of them.
+  await settleAll(
+    (["deployment", "service", "ingress"] as const).map((key) => {
+      const live = observed[key] as KubernetesObject | undefined;
+      if (wanted) return applyIfChanged(ctx.kube, ctx.metrics, wanted[key], live);
+      return live && ownedBy(live, bundle) ? deleteObject(ctx.kube, ctx.metrics, live) : undefined;
+    }),
+  );
 
   const serving = rolloutComplete(observed.deployment, bundle) ? bundle.spec.image : undefined;
   const ready: ConditionInput = !bundle.spec.image
@@ -37,7 +40,7 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
     ctx.metrics,
     { kind: "WorkerBundle", plural: "workerbundles", name },
     { observedGeneration: bundle.metadata.generation, conditions, readyReplicas: observed.deployment?.status?.readyReplicas ?? 0, servingImage: serving },
-    bundle.status as Record<string, unknown> | undefined,
+    bundle,
   );
   if (changed && serving && serving !== bundle.status?.servingImage) observeDeployToReady(ctx, bundle);
 }
@@ -63,7 +66,7 @@ function rolloutComplete(deployment: V1Deployment | undefined, bundle: WorkerBun
  * previous image) to the moment the rollout completed.
  */
 function observeDeployToReady(ctx: ReconcileContext, bundle: WorkerBundle): void {
-  const builds = ctx.caches.jobBuilders.list();
+  const builds = ctx.caches.jobBuilders.ofAccount(bundle.metadata.labels?.[LABELS.account] ?? "");
   const build = builds.find((b) => b.metadata.name === bundle.metadata.annotations?.[BUILD_ANNOTATION]);
   const previous = bundle.status?.servingImage && builds.find((b) => b.status?.image === bundle.status!.servingImage);
   const alreadyServed = new Set(previous ? previous.spec.scripts.flatMap((s) => s.versions.map((v) => v.versionId)) : []);

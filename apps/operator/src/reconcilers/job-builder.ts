@@ -17,9 +17,9 @@ export async function reconcileJobBuilder(ctx: ReconcileContext, name: string): 
   if (finished) return;
 
   const job = ctx.caches.jobs.get(name);
-  if (!job) {
-    await applyIfChanged(ctx.kube, ctx.metrics, desiredBuildJob(jb, ctx.config), undefined);
-  }
+  // Created before the status write: were the status event to come back first, the Job might not be in
+  // the cache yet and would be sent again.
+  if (!job) await applyIfChanged(ctx.kube, ctx.metrics, desiredBuildJob(jb, ctx.config), undefined);
   const outcome = jobOutcome(job);
   const now = ctx.now();
   const generation = jb.metadata.generation;
@@ -52,7 +52,7 @@ export async function reconcileJobBuilder(ctx: ReconcileContext, name: string): 
     ctx.metrics,
     { kind: "JobBuilder", plural: "jobbuilders", name },
     { observedGeneration: generation, conditions, jobName: name, startTime, completionTime },
-    jb.status as Record<string, unknown> | undefined,
+    jb,
     OWNED_STATUS,
   );
   if (changed && completionTime) await recordOutcome(ctx, jb, outcome.state === "succeeded", completionTime, outcome);

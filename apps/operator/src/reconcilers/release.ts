@@ -3,21 +3,24 @@ import { LABELS, type JobBuilder } from "@fireworkers/crd-types";
 import { BUILD_ANNOTATION, hasSucceeded } from "../desired/bundle.ts";
 import { newestFirst } from "../desired/common.ts";
 import { desiredJobBuilder } from "../desired/job-builder.ts";
-import { applyIfChanged, applyStatusIfChanged, deleteObject } from "../runtime/apply.ts";
+import { applyIfChanged, applyStatusIfChanged, deleteObject, settleAll } from "../runtime/apply.ts";
 import { setCondition, type ConditionInput } from "../runtime/conditions.ts";
 import type { ReconcileContext } from "./context.ts";
 
 export async function reconcileRelease(ctx: ReconcileContext, name: string): Promise<void> {
   const release = ctx.caches.releases.get(name);
   if (!release || release.metadata.deletionTimestamp) return;
-  const versions = new Map(ctx.caches.versions.list().map((v) => [v.metadata.name, v]));
+  // The account's versions only: a build may stand in an identical older version for a deployed one.
+  const versions = new Map(ctx.caches.versions.ofAccount(release.spec.accountId).map((v) => [v.metadata.name, v]));
   const wanted = desiredJobBuilder(release, versions, ctx.config);
   const observed = wanted && ctx.caches.jobBuilders.get(wanted.metadata.name);
   // A JobBuilder's spec is immutable and fully determined by its name: create it once, never rewrite it.
+  // Created before the status write: were the status event to come back first, the JobBuilder might
+  // not be in the cache yet and would be sent again.
   if (wanted && !observed) await applyIfChanged(ctx.kube, ctx.metrics, wanted as never, undefined);
 
-  const builds = ctx.caches.jobBuilders.list().filter((b) => b.metadata.ownerReferences?.some((r) => r.uid === release.metadata.uid));
-  await pruneBuilds(ctx, release.spec.accountId, builds, wanted?.metadata.name);
+  const builds = ctx.caches.jobBuilders.ofAccount(release.spec.accountId).filter((b) => b.metadata.ownerReferences?.some((r) => r.uid === release.metadata.uid));
+  const pruning = pruneBuilds(ctx, release.spec.accountId, builds, wanted?.metadata.name);
 
   const build = observed ?? wanted;
   const failed = build?.status?.conditions?.find((c) => c.type === "Failed" && c.status === "True");
@@ -36,7 +39,7 @@ export async function reconcileRelease(ctx: ReconcileContext, name: string): Pro
     release.metadata.generation,
     ctx.now(),
   );
-  await applyStatusIfChanged(
+  const writingStatus = applyStatusIfChanged(
     ctx.kube,
     ctx.metrics,
     { kind: "WorkerRelease", plural: "workerreleases", name },
@@ -47,9 +50,10 @@ export async function reconcileRelease(ctx: ReconcileContext, name: string): Pro
       inputHash: build?.spec.inputHash,
       image: done ? observed.status!.image : undefined,
     },
-    release.status as Record<string, unknown> | undefined,
+    release,
     ["observedGeneration", "conditions", "jobBuilderName", "inputHash", "image"],
   );
+  await settleAll([pruning, writingStatus]);
 }
 
 /** Keeps the current build, the one the bundle serves, and the newest `keepBuilds` others. */
@@ -58,8 +62,10 @@ async function pruneBuilds(ctx: ReconcileContext, accountId: string, builds: Job
   const bundle = account && ctx.caches.bundles.get(account.spec.workerBundleName);
   const keep = new Set([current, bundle?.metadata.annotations?.[BUILD_ANNOTATION]]);
   const others = newestFirst(builds.filter((b) => !keep.has(b.metadata.name) && !b.metadata.deletionTimestamp));
-  for (const stale of others.slice(ctx.config.keepBuilds)) {
-    if (stale.metadata.labels?.[LABELS.account] !== accountId) continue;
-    await deleteObject(ctx.kube, ctx.metrics, stale as never);
-  }
+  await settleAll(
+    others
+      .slice(ctx.config.keepBuilds)
+      .filter((stale) => stale.metadata.labels?.[LABELS.account] === accountId)
+      .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale as never)),
+  );
 }

@@ -36,7 +36,7 @@ export async function reconcileVersion(ctx: ReconcileContext, name: string): Pro
     ctx.metrics,
     { kind: "WorkerVersion", plural: "workerversions", name },
     { observedGeneration: generation, conditions },
-    version.status as Record<string, unknown> | undefined,
+    version,
   );
   if (changed && missing.length > 0) {
     await ctx.kube.event(version as never, "Warning", "S3ObjectsMissing", `modules missing in S3: ${missing.join(", ")}`.slice(0, 1000));

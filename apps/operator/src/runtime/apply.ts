@@ -24,9 +24,40 @@ export async function applyIfChanged<T extends KubernetesObject>(kube: Kube, met
   const hash = sha256(canonicalJson(desired)).slice(0, 32);
   const withHash = { ...desired, metadata: { ...desired.metadata, annotations: { ...desired.metadata?.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
   if (observed && observed.metadata?.annotations?.[APPLIED_HASH_ANNOTATION] === hash && isSubset(withHash, observed)) return false;
+  const key = `${desired.kind}/${desired.metadata?.name}`;
+  if (cacheBehindOwnWrite(kube, key, observed)) return false;
   metrics.writes.inc({ verb: "apply", kind: desired.kind ?? "" });
-  await kube.apply(withHash);
+  const written = await kube.apply(withHash);
+  recordOwnWrite(kube, key, observed, written?.metadata?.resourceVersion);
   return true;
+}
+
+/**
+ * Our own updates not yet seen by the informer cache, per Kube client: object key -> the
+ * resourceVersion each write was computed from. While the cache still holds exactly that version, it
+ * has not caught up with the write: comparing the desired state with it would only send the same write
+ * again (the write's own watch event brings the object back to its reconcile). Only updates are
+ * tracked: a resourceVersion never comes back once superseded, so a cache that moved on (to our write,
+ * a later one, or a deletion) clears the entry. A create has no such version and is never held back.
+ */
+const ownWrites = new WeakMap<Kube, Map<string, string>>();
+
+function cacheBehindOwnWrite(kube: Kube, key: string, observed: KubernetesObject | undefined): boolean {
+  const writes = ownWrites.get(kube);
+  const basis = writes?.get(key);
+  if (basis === undefined) return false;
+  if (observed?.metadata?.resourceVersion === basis) return true;
+  writes!.delete(key);
+  return false;
+}
+
+function recordOwnWrite(kube: Kube, key: string, observed: KubernetesObject | undefined, produced: string | undefined) {
+  const basis = observed?.metadata?.resourceVersion;
+  // A write the server found to change nothing keeps the version: then the cache is not behind.
+  if (!basis || !produced || basis === produced) return;
+  const writes = ownWrites.get(kube) ?? new Map<string, string>();
+  ownWrites.set(kube, writes);
+  writes.set(key, basis);
 }
 
 /**
@@ -38,19 +69,29 @@ export async function applyStatusIfChanged(
   metrics: Metrics,
   target: { kind: string; plural: string; name: string },
   status: Record<string, unknown>,
-  observed: Record<string, unknown> | undefined,
+  observed: { metadata?: { resourceVersion?: string }; status?: object },
   owned: string[] = Object.keys(status),
 ): Promise<boolean> {
   const mine = (s: Record<string, unknown>) => withoutUndefined(Object.fromEntries(owned.map((k) => [k, s[k]])));
-  if (canonicalJson(mine(status)) === canonicalJson(mine(observed ?? {}))) return false;
+  if (canonicalJson(mine(status)) === canonicalJson(mine((observed.status ?? {}) as Record<string, unknown>))) return false;
+  const key = `${target.kind}/${target.name}/status`;
+  if (cacheBehindOwnWrite(kube, key, observed)) return false;
   metrics.writes.inc({ verb: "apply-status", kind: target.kind });
-  await kube.applyStatus(target.plural, target.name, target.kind, status);
+  const produced = await kube.applyStatus(target.plural, target.name, target.kind, status);
+  recordOwnWrite(kube, key, observed, produced);
   return true;
 }
 
 export async function deleteObject(kube: Kube, metrics: Metrics, object: KubernetesObject): Promise<void> {
   metrics.writes.inc({ verb: "delete", kind: object.kind ?? "" });
   await kube.delete(object);
+}
+
+/** Waits for every write (none is left running), then fails with the first error, if any. */
+export async function settleAll(writes: (Promise<unknown> | undefined)[]): Promise<void> {
+  const results = await Promise.allSettled(writes);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 const withoutUndefined = (value: object) => JSON.parse(JSON.stringify(value));

@@ -11,26 +11,30 @@ export type ReconcileResult = void | { requeueAfterMs: number };
  */
 export class Controller {
   readonly kind: string;
-  private readonly queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 60_000 });
+  private readonly queue: WorkQueue;
   private readonly reconcile: (name: string) => Promise<ReconcileResult>;
   private readonly log: Logger;
   private readonly metrics: Metrics;
   private workers: Promise<void>[] = [];
+  private started = false;
 
   constructor(kind: string, reconcile: (name: string) => Promise<ReconcileResult>, log: Logger, metrics: Metrics) {
     this.kind = kind;
     this.reconcile = reconcile;
     this.log = log.child({ controller: kind });
     this.metrics = metrics;
+    this.queue = new WorkQueue({ baseDelayMs: 100, maxDelayMs: 60_000, onDequeue: (_key, ms) => metrics.queueWait.observe({ kind }, ms / 1000) });
   }
 
+  /** Ignored until start(): whoever starts a controller seeds it from the caches (a full, ordered look). */
   enqueue(name: string | undefined): void {
-    if (!name) return;
+    if (!name || !this.started) return;
     this.queue.add(name);
     this.metrics.queueDepth.set({ kind: this.kind }, this.queue.length);
   }
 
   start(concurrency: number): void {
+    this.started = true;
     this.workers = Array.from({ length: concurrency }, () => this.work());
   }
 

@@ -1,6 +1,7 @@
 // Shared informers: one list+watch per resource type, resumed from the last resourceVersion and
 // relisted on 410 Gone (client-node's ListWatch), restarted with backoff when the watch errors.
 import { ListWatch, Watch, type KubernetesObject } from "@kubernetes/client-node";
+import { LABELS } from "@fireworkers/crd-types";
 import type { Logger } from "@fireworkers/observability";
 import type { Kube } from "./kube.ts";
 
@@ -18,6 +19,9 @@ export type Handler = (object: KubernetesObject, event: "add" | "update" | "dele
 export class Informer<T = KubernetesObject> {
   private readonly listWatch: ListWatch<KubernetesObject>;
   private readonly handlers: Handler[] = [];
+  /** Objects by their account label, then by name: a reconcile reads its account's share, not the whole cache. */
+  private readonly byAccount = new Map<string, Map<string, KubernetesObject>>();
+  private readonly accountOf = new Map<string, string>();
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
   private restartDelayMs = 0;
@@ -39,7 +43,10 @@ export class Informer<T = KubernetesObject> {
     };
     this.listWatch = new ListWatch(path, new Watch(kube.config), list as never, false, type.labelSelector);
     for (const event of ["add", "update", "delete"] as const) {
-      this.listWatch.on(event, (object: KubernetesObject) => this.handlers.forEach((h) => h(object, event)));
+      this.listWatch.on(event, (object: KubernetesObject) => {
+        this.index(object, event);
+        this.handlers.forEach((h) => h(object, event));
+      });
     }
     this.listWatch.on("connect", () => {
       // The first connect happens after the initial list filled the cache.
@@ -81,6 +88,28 @@ export class Informer<T = KubernetesObject> {
 
   list(): T[] {
     return this.listWatch.list() as T[];
+  }
+
+  /** The objects labelled with this account (LABELS.account). */
+  ofAccount(account: string): T[] {
+    return [...(this.byAccount.get(account)?.values() ?? [])] as T[];
+  }
+
+  private index(object: KubernetesObject, event: "add" | "update" | "delete") {
+    const name = object.metadata?.name ?? "";
+    const before = this.accountOf.get(name);
+    const after = event === "delete" ? undefined : object.metadata?.labels?.[LABELS.account];
+    if (before !== undefined && before !== after) {
+      this.byAccount.get(before)?.delete(name);
+      if (this.byAccount.get(before)?.size === 0) this.byAccount.delete(before);
+      this.accountOf.delete(name);
+    }
+    if (after !== undefined) {
+      const bucket = this.byAccount.get(after) ?? new Map<string, KubernetesObject>();
+      this.byAccount.set(after, bucket);
+      bucket.set(name, object);
+      this.accountOf.set(name, after);
+    }
   }
 
   private markSynced() {

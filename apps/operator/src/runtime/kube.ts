@@ -17,7 +17,8 @@ export interface Kube {
   namespace: string;
   config: KubeConfig;
   apply<T extends KubernetesObject>(object: T): Promise<T>;
-  applyStatus(plural: string, name: string, kind: string, status: unknown): Promise<void>;
+  /** Returns the object's resourceVersion after the write. */
+  applyStatus(plural: string, name: string, kind: string, status: unknown): Promise<string | undefined>;
   delete(object: KubernetesObject): Promise<void>;
   list<T extends KubernetesObject>(apiVersion: string, kind: string, labelSelector?: string): Promise<{ items: T[]; resourceVersion: string }>;
   /** A merge patch (for metadata.finalizers and ownerReferences, which SSA would take over). */
@@ -40,10 +41,11 @@ export function createKube(config: KubeConfig, namespace: string): Kube {
       return objects.patch(body, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
     },
     async applyStatus(plural, name, kind, status) {
-      await custom.patchNamespacedCustomObjectStatus(
+      const written = await custom.patchNamespacedCustomObjectStatus(
         { group: GROUP, version: VERSION, namespace, plural, name, body: { apiVersion: `${GROUP}/${VERSION}`, kind, metadata: { name }, status }, fieldManager: FIELD_MANAGER, force: true },
         applyHeader,
       );
+      return (written as KubernetesObject | undefined)?.metadata?.resourceVersion;
     },
     async delete(object) {
       try {

@@ -14,6 +14,13 @@ export function createMetrics() {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
       registers: [registry],
     }),
+    queueWait: new Histogram({
+      name: "fireworkers_workqueue_wait_seconds",
+      help: "How long a key waited in a controller's queue before a worker took it.",
+      labelNames: ["kind"],
+      buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
     queueDepth: new Gauge({ name: "fireworkers_workqueue_depth", help: "Keys waiting per controller.", labelNames: ["kind"], registers: [registry] }),
     writes: new Counter({ name: "fireworkers_apiserver_writes_total", help: "Write requests sent to the apiserver, by verb and kind.", labelNames: ["verb", "kind"], registers: [registry] }),
     buildDuration: new Histogram({

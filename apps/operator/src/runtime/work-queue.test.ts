@@ -56,4 +56,18 @@ describe("WorkQueue", () => {
     q.shutDown();
     expect(await next).toBeUndefined();
   });
+
+  it("reports how long each key waited before a worker took it", async () => {
+    const waits: [string, number][] = [];
+    const q = new WorkQueue({ onDequeue: (key, ms) => waits.push([key, ms]) });
+    q.add("a");
+    await sleep(30);
+    expect(await q.get()).toBe("a");
+    const next = q.get();
+    q.add("b"); // a worker was already waiting: no wait at all
+    expect(await next).toBe("b");
+    expect(waits[0]![0]).toBe("a");
+    expect(waits[0]![1]).toBeGreaterThanOrEqual(20);
+    expect(waits[1]).toEqual(["b", 0]);
+  });
 });

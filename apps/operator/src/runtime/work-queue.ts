@@ -5,11 +5,14 @@
 export interface WorkQueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Called as a worker takes a key, with how long the key waited in the queue. */
+  onDequeue?: (key: string, waitedMs: number) => void;
 }
 
 export class WorkQueue {
   private readonly queue: string[] = [];
-  private readonly queued = new Set<string>();
+  /** Keys waiting, with when they started waiting. */
+  private readonly queued = new Map<string, number>();
   private readonly processing = new Set<string>();
   private readonly dirtyWhileProcessing = new Set<string>();
   private readonly failures = new Map<string, number>();
@@ -18,10 +21,12 @@ export class WorkQueue {
   private shuttingDown = false;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly onDequeue: (key: string, waitedMs: number) => void;
 
   constructor(options: WorkQueueOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 50;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
+    this.onDequeue = options.onDequeue ?? (() => {});
   }
 
   /** Keys waiting to be processed (the queue-depth metric). */
@@ -36,13 +41,13 @@ export class WorkQueue {
       return;
     }
     if (this.queued.has(key)) return;
-    this.queued.add(key);
     const waiter = this.waiters.shift();
     if (waiter) {
-      this.queued.delete(key);
       this.processing.add(key);
+      this.onDequeue(key, 0);
       waiter(key);
     } else {
+      this.queued.set(key, Date.now());
       this.queue.push(key);
     }
   }
@@ -75,8 +80,10 @@ export class WorkQueue {
   get(): Promise<string | undefined> {
     const key = this.queue.shift();
     if (key !== undefined) {
+      const since = this.queued.get(key)!;
       this.queued.delete(key);
       this.processing.add(key);
+      this.onDequeue(key, Date.now() - since);
       return Promise.resolve(key);
     }
     if (this.shuttingDown) return Promise.resolve(undefined);

@@ -1,0 +1,1 @@
+export { loadKubeConfig, shareConnections } from "./shared-connections.ts";
