@@ -263,9 +263,10 @@ export class RegistryClient {
     if (auth.service) url.searchParams.set("service", auth.service);
     for (const s of scopes) url.searchParams.append("scope", `repository:${s.repository}:${s.actions}`);
     const c = this.#options.credentials;
-    // The password only travels encrypted, or to the registry itself (a plain-HTTP registry the
-    // configuration already trusts with it).
-    if (c && url.protocol !== "https:" && url.origin !== new URL(this.baseUrl).origin) {
+    // The password only travels encrypted, to the registry itself (a plain-HTTP registry the
+    // configuration already trusts with it), or within this machine.
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (c && url.protocol !== "https:" && url.origin !== new URL(this.baseUrl).origin && !loopback) {
       throw new Error(`token realm ${url.origin}${url.pathname} for ${operation} is neither https nor ${new URL(this.baseUrl).origin}: refusing to send the credentials of ${JSON.stringify(c.username)} there`);
     }
     const headers: Record<string, string> = c ? { authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}` } : {};
