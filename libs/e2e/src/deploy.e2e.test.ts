@@ -24,10 +24,12 @@ describe("wrangler deploy -> serving", () => {
 
     const body = JSON.parse(await untilAnswers(platform.edgeUrl, tenant.host(script), () => true));
     expect(body).toEqual({ marker: "v1", greeting: "hello from a text module", sum: 42, mode: "e2e", path: "/" });
-    // The host-less path rule of the same Ingress: /<script> is stripped by the router.
-    const byPath = await fetchVia(platform.edgeUrl, "10.244.0.1", `/${script}/deep/path`);
+    // The seed's path rule, under the account's own host: /<script> is stripped by the router.
+    const byPath = await fetchVia(platform.edgeUrl, `${tenant.subdomain}.${platform.workersDomain}`, `/${script}/deep/path`);
     expect(byPath.status).toBe(200);
     expect(JSON.parse(byPath.body).path).toBe("/deep/path");
+    // Without the account's host, a path claims nothing: two accounts may both have a script of this name.
+    expect((await fetchVia(platform.edgeUrl, "10.244.0.1", `/${script}/deep/path`)).status).toBe(404);
     // A host the platform does not know gets the edge's 404, not another tenant's worker.
     const unknown = await fetchVia(platform.edgeUrl, `nope.${tenant.subdomain}.workers.local`, "/nothing-here");
     expect(unknown.status).toBe(404);

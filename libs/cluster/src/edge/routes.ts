@@ -4,8 +4,9 @@
 // has written its rules, and on this machine a packet to an unprogrammed ClusterIP leaves by the default
 // route, where another host answers it.
 // It follows the Ingress rules the operator writes for a bundle (networking.k8s.io/v1): one rule per
-// worker host (`<script>.<subdomain>.<domain>`, path `/` Prefix) and one host-less rule with a `/<script>`
-// Prefix path per worker. Exact hosts win over host-less rules; among paths the longest prefix wins.
+// worker host (`<script>.<subdomain>.<domain>`, path `/` Prefix) and one rule for the account's host
+// (`<subdomain>.<domain>`) with a `/<script>` Prefix path per worker (the seed's path routes). Host-less
+// rules, which other Ingresses may have, are the fallback; among paths the longest prefix wins.
 import type { V1EndpointSlice, V1Ingress, V1Service } from "@kubernetes/client-node";
 
 export interface Endpoint {
