@@ -1,6 +1,6 @@
 export { startEnvironment, type TestEnv, type TestEnvInfo } from "./environment.ts";
 export { installCrds, kubectl, type KubeInfo } from "./kube.ts";
-export { s3Client, type S3Info } from "./s3.ts";
+export { s3Client, s3Env, type S3Info } from "./s3.ts";
 export { ctr, type ContainerdInfo } from "./containerd.ts";
 export { startRegistry, type RegistryInfo } from "./registry.ts";
 export { freePort } from "./ports.ts";

@@ -56,3 +56,15 @@ export function s3Client(info: Omit<S3Info, "bucket">): S3Client {
     responseChecksumValidation: "WHEN_REQUIRED",
   });
 }
+
+/** The S3_* variables the apps read (libs/storage), pointing at this S3. */
+export function s3Env(info: S3Info): Record<string, string> {
+  return {
+    S3_ENDPOINT: info.endpoint,
+    S3_REGION: info.region,
+    S3_BUCKET: info.bucket,
+    S3_ACCESS_KEY_ID: info.accessKeyId,
+    S3_SECRET_ACCESS_KEY: info.secretAccessKey,
+    S3_FORCE_PATH_STYLE: "true",
+  };
+}

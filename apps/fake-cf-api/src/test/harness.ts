@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ListObjectsV2Command, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { KubeConfig } from "@kubernetes/client-node";
 import { API_VERSION, LABELS, type WorkerAccount } from "@fireworkers/crd-types";
-import { freePort, REPO_ROOT, runWrangler, s3Client, startProcess, WRANGLER_4, type RunningProcess, type TestEnvInfo, type WranglerRun } from "@fireworkers/testenv";
+import { freePort, REPO_ROOT, runWrangler, s3Client, s3Env, startProcess, WRANGLER_4, type RunningProcess, type TestEnvInfo, type WranglerRun } from "@fireworkers/testenv";
 import { buildApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { Kube, type Obj } from "../store/kube.ts";
@@ -20,12 +20,7 @@ export function apiEnv(env: TestEnvInfo, namespace: string, extra: Record<string
   return {
     KUBECONFIG: env.kube.kubeconfig,
     NAMESPACE: namespace,
-    S3_ENDPOINT: env.s3.endpoint,
-    S3_REGION: env.s3.region,
-    S3_BUCKET: env.s3.bucket,
-    S3_ACCESS_KEY_ID: env.s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: env.s3.secretAccessKey,
-    S3_FORCE_PATH_STYLE: "true",
+    ...s3Env(env.s3),
     LOG_LEVEL: "info",
     ...extra,
   };

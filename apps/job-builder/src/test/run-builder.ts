@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TestEnvInfo } from "@fireworkers/testenv";
+import { s3Env, type TestEnvInfo } from "@fireworkers/testenv";
 
 export interface BuilderRun {
   code: number;
@@ -18,12 +18,7 @@ const MAIN = new URL("../main.ts", import.meta.url).pathname;
 export function builderEnv(env: TestEnvInfo, extra: Record<string, string>): Record<string, string> {
   return {
     PATH: process.env.PATH ?? "",
-    S3_ENDPOINT: env.s3.endpoint,
-    S3_REGION: env.s3.region,
-    S3_BUCKET: env.s3.bucket,
-    S3_ACCESS_KEY_ID: env.s3.accessKeyId,
-    S3_SECRET_ACCESS_KEY: env.s3.secretAccessKey,
-    S3_FORCE_PATH_STYLE: "true",
+    ...s3Env(env.s3),
     KUBECONFIG: env.kube.kubeconfig,
     LOG_LEVEL: "info",
     ...extra,

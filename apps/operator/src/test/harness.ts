@@ -8,7 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CREATED_ON, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
-import { freePort, kubectl, REPO_ROOT, s3Client, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
+import { freePort, kubectl, REPO_ROOT, s3Client, s3Env, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
 
 const MAIN = join(import.meta.dirname, "../main.ts");
 
@@ -54,11 +54,7 @@ export async function startOperator(env: TestEnvInfo, namespace: string, name = 
     env: {
       KUBECONFIG: await operatorKubeconfig(env, namespace),
       NAMESPACE: namespace,
-      S3_ENDPOINT: env.s3.endpoint,
-      S3_REGION: env.s3.region,
-      S3_BUCKET: env.s3.bucket,
-      S3_ACCESS_KEY_ID: env.s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: env.s3.secretAccessKey,
+      ...s3Env(env.s3),
       IMAGE_REPOSITORY_PREFIX: `${env.registry.host}/bundles`,
       BASE_IMAGE: `${env.registry.host}/base@sha256:${"0".repeat(64)}`,
       HEALTH_HOST: "127.0.0.1",
