@@ -11,3 +11,4 @@ export { REPO_ROOT, CACHE_DIR } from "./paths.ts";
 export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";
 export { ADD_WASM } from "./test-assets.ts";
 export { runWrangler, WRANGLER_3, WRANGLER_4, type WranglerOptions, type WranglerRun } from "./wrangler.ts";
+export { imageFromDir, pushImage, pushImageRaw, type Blob, type Image, type RunConfig } from "./oci-image.ts";
