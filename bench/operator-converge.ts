@@ -9,7 +9,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { CREATED_ON, LABELS } from "@fireworkers/crd-types";
+import { CREATED_ON, LABELS, S3_FINALIZER } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { kubectl, s3Client, startEnvironment } from "@fireworkers/testenv";
 import { operatorKubeconfig, startOperator } from "../apps/operator/src/test/harness.ts";
@@ -61,7 +61,7 @@ try {
       objects.push({
         apiVersion: "api.cf-worker/v1",
         kind: "WorkerVersion",
-        metadata: { name: versionId, labels, annotations, finalizers: ["api.cf-worker/s3-objects"] },
+        metadata: { name: versionId, labels, annotations, finalizers: [S3_FINALIZER] },
         spec: { accountId: account, scriptName: script, versionId, number: 1, storage: { bucket: env.info.s3.bucket, prefix }, mainModule: "index.js", modules: [{ name: "index.js", type: "esm", sha256, size: body.length }] },
       });
       const deploymentId = randomUUID();

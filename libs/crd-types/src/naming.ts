@@ -18,3 +18,6 @@ export const secretEnvPrefix = (scriptName: string) => `S${scriptName.length}_${
 /** The env var workerd reads a secret binding from (`fromEnvironment`). */
 export const secretEnvName = (scriptName: string, secretName: string) => `${secretEnvPrefix(scriptName)}${secretName}`;
 
+
+/** Set by the API on every WorkerVersion; the operator deletes the version's S3 objects, then removes it. */
+export const S3_FINALIZER = "api.cf-worker/s3-objects";

@@ -8,6 +8,7 @@ import {
   API_VERSION,
   CREATED_ON,
   deploymentsNewestFirst,
+  S3_FINALIZER,
   LABELS,
   SCRIPT_COUNTERS,
   scriptSecretName,
@@ -24,8 +25,6 @@ import {
 import { prunable, versionsNewestFirst } from "../domain/deployments.ts";
 import { Conflict, type Kube, type Obj } from "./kube.ts";
 
-/** The operator deletes a version's S3 objects, then removes this finalizer. */
-export const S3_FINALIZER = "api.cf-worker/s3-objects";
 const MANAGED_BY = { [LABELS.managedBy]: "fake-cf-api" };
 
 export const scriptLabels = (accountId: string, scriptName: string) => ({ [LABELS.account]: accountId, [LABELS.script]: scriptName });

@@ -2,13 +2,11 @@
 // letting the object go (finalizer).
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
-import type { WorkerVersion } from "@fireworkers/crd-types";
+import { S3_FINALIZER, type WorkerVersion } from "@fireworkers/crd-types";
 import { applyStatusIfChanged } from "../runtime/apply.ts";
 import { setCondition } from "../runtime/conditions.ts";
 import type { ReconcileContext } from "./context.ts";
 
-/** Set by the API on every WorkerVersion: its S3 objects must be deleted before the object goes. */
-export const S3_FINALIZER = "api.cf-worker/s3-objects";
 
 export async function reconcileVersion(ctx: ReconcileContext, name: string): Promise<void> {
   const version = ctx.caches.versions.get(name);

@@ -17,5 +17,3 @@ export function setCondition(conditions: Condition[] | undefined, next: Conditio
   if (condition.observedGeneration === undefined) delete condition.observedGeneration;
   return [...list.filter((c) => c.type !== next.type), condition].sort((a, b) => a.type.localeCompare(b.type));
 }
-
-export const conditionStatus = (conditions: Condition[] | undefined, type: string) => conditions?.find((c) => c.type === type)?.status;

@@ -6,7 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { setTimeout as sleep } from "node:timers/promises";
-import { CREATED_ON, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
+import { CREATED_ON, LABELS, S3_FINALIZER, type WorkerVersion } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { freePort, kubectl, REPO_ROOT, s3Client, s3Env, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
 
@@ -176,7 +176,7 @@ export async function uploadVersion(env: TestEnvInfo, namespace: string, script:
       name: versionId,
       labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
       annotations: { [CREATED_ON]: new Date().toISOString() },
-      finalizers: ["api.cf-worker/s3-objects"],
+      finalizers: [S3_FINALIZER],
       ownerReferences: await ensureScript(env, namespace, script),
     },
     spec: {
