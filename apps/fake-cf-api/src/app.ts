@@ -9,7 +9,7 @@ import type { ApiConfig } from "./config.ts";
 import type { Deps } from "./deps.ts";
 import { authenticate } from "./http/auth.ts";
 import { failed } from "./http/envelope.ts";
-import { ApiError, brief, internal, invalid, noRoute, tooLarge, unavailable } from "./http/errors.ts";
+import { ApiError, brief, internal, invalid, kubeForbidden, noRoute, tooLarge, unavailable } from "./http/errors.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { registerAccountRoutes } from "./routes/account.ts";
 import { registerDeploymentRoutes } from "./routes/deployments.ts";
@@ -19,7 +19,8 @@ import { registerSettingsRoutes } from "./routes/settings.ts";
 import { registerTriggerRoutes } from "./routes/triggers.ts";
 import { registerUserRoutes } from "./routes/user.ts";
 import { registerVersionRoutes } from "./routes/versions.ts";
-import { Kube, KubeUnavailable } from "./store/kube.ts";
+import { Forbidden as KubeForbidden, KINDS, Unavailable as KubeUnavailable } from "@fireworkers/kube";
+import { createKube, type Kube } from "./store/kube.ts";
 import { S3Objects } from "./store/s3-objects.ts";
 import { Scripts } from "./store/scripts.ts";
 import { Secrets } from "./store/secrets.ts";
@@ -64,7 +65,7 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
 
-  const kube = options.kube ?? Kube.fromDefault(config.namespace);
+  const kube = options.kube ?? createKube(config.namespace);
   const s3Client = options.s3Client ?? createS3Client(config.s3);
   const deps: Deps = {
     config,
@@ -129,6 +130,8 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
     else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") apiError = tooLarge(app.initialConfig.bodyLimit ?? 0);
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) apiError = new ApiError(err.statusCode, invalid(err.message).errors);
     else if (err instanceof KubeUnavailable) apiError = unavailable("Kubernetes");
+    // Retrying cannot help: the API's own RBAC (or credentials) must change. A 500 the operator sees in the log.
+    else if (err instanceof KubeForbidden) apiError = kubeForbidden();
     else if (err instanceof S3WriteError) apiError = unavailable("S3");
     else apiError = internal();
     if (apiError.status >= 500) req.log.error({ err: brief(err) }, "request failed");
@@ -140,7 +143,7 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
   app.get("/healthz", { schema: { hide: true } }, async () => ({ status: "ok" }));
   app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
     const checks = await Promise.allSettled([
-      kube.list(API_VERSION, "WorkerAccount", {}).then(() => "ok"),
+      kube.list(KINDS.WorkerAccount).then(() => "ok"),
       s3Client.send(new HeadBucketCommand({ Bucket: config.s3.bucket })).then(() => "ok"),
     ]);
     const [k, s] = checks.map((c) => (c.status === "fulfilled" ? "ok" : String((c.reason as Error)?.message ?? c.reason).slice(0, 200)));

@@ -105,7 +105,7 @@ describe("KubeClient", () => {
     const { url, seen } = await serve((_req, res) => res.end(JSON.stringify({ metadata: { name: "x", resourceVersion: "7" } })));
     const kube = client(url);
     await kube.apply(KINDS.Ingress, { metadata: { name: "i", resourceVersion: "3" }, spec: {} });
-    await kube.applyStatus(KINDS.WorkerBundle, "b", { image: "r@sha256:1" });
+    await kube.applyStatus(KINDS.WorkerBundle, "b", { servingImage: "r@sha256:1" });
     await kube.mergePatch(KINDS.Lease, "l", { metadata: { finalizers: null } });
     await kube.create(KINDS.Namespace, { metadata: { name: "n" } });
     expect(seen.map((s) => `${s.method} ${s.url} ${s.headers["content-type"]}`)).toEqual([

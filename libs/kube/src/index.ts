@@ -3,3 +3,4 @@ export { DEFAULT_REQUEST_TIMEOUT_MS, KubeClient, type KubeClientOptions, type La
 export { Conflict, errorFromCause, errorFromStatus, Forbidden, Invalid, KubeError, NotFound, Unavailable, type KubeErrorReason } from "./errors.ts";
 export * from "./kinds.ts";
 export { ListWatch, type ListWatchEvent, type ListWatchOptions } from "./list-watch.ts";
+export { KubeConfig } from "@kubernetes/client-node";

@@ -55,6 +55,10 @@ export const secretEditFailed = () =>
 export const secretsChanged = (names: string[]) => one(400, 10220, `The following secrets have changed: ${names.join(", ")}`);
 
 export const internal = () => one(500, 10013, "An internal error occurred; the request changed nothing. Please retry.");
+/** Kubernetes refused the API's own service account (401/403): permanent until someone fixes its RBAC, so
+ * not 503/10013 "retry". The details (verb, resource) go to the log only. */
+export const kubeForbidden = () =>
+  one(500, 10002, "The API is not permitted to make this change in Kubernetes (RBAC); the request changed nothing. Contact the platform operator.");
 export const unavailable = (what: string) => one(503, 10013, `${what} is unavailable; the request changed nothing. Please retry.`);
 
 /** An error as a log field: name, message and status, without the SDKs' request dumps. */

@@ -23,14 +23,15 @@ import {
   type WorkerVersionSpec,
 } from "@fireworkers/crd-types";
 import { prunable, versionsNewestFirst } from "../domain/deployments.ts";
-import { Conflict, type Kube, type Obj } from "./kube.ts";
+import { Conflict, KINDS } from "@fireworkers/kube";
+import type { Kube } from "./kube.ts";
 
 const MANAGED_BY = { [LABELS.managedBy]: "fake-cf-api" };
 
 export const scriptLabels = (accountId: string, scriptName: string) => ({ [LABELS.account]: accountId, [LABELS.script]: scriptName });
 
 const live = (o: { metadata: ObjectMeta }) => !o.metadata.deletionTimestamp;
-const ownedBy = (script: WorkerScript) => (o: { metadata: ObjectMeta }) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === script.metadata.uid);
+const ownedBy = (script: WorkerScript) => (o: { metadata?: Pick<ObjectMeta, "ownerReferences"> }) => (o.metadata?.ownerReferences ?? []).some((r) => r.uid === script.metadata.uid);
 
 export const ownerRef = (o: { kind: string; metadata: ObjectMeta }) => ({
   apiVersion: API_VERSION,
@@ -47,19 +48,19 @@ export class Scripts {
   }
 
   async account(accountId: string): Promise<WorkerAccount | undefined> {
-    const a = await this.kube.get<WorkerAccount & Obj>(API_VERSION, "WorkerAccount", accountId);
+    const a = await this.kube.get(KINDS.WorkerAccount, accountId);
     return a && live(a) ? a : undefined;
   }
 
   async get(accountId: string, scriptName: string): Promise<WorkerScript | undefined> {
-    const s = await this.kube.get<WorkerScript & Obj>(API_VERSION, "WorkerScript", workerScriptName(accountId, scriptName));
+    const s = await this.kube.get(KINDS.WorkerScript, workerScriptName(accountId, scriptName));
     return s && live(s) ? s : undefined;
   }
 
   async list(accountIds: string[]): Promise<WorkerScript[]> {
     const out: WorkerScript[] = [];
     for (const accountId of accountIds) {
-      out.push(...(await this.kube.list<WorkerScript & Obj>(API_VERSION, "WorkerScript", { [LABELS.account]: accountId })).filter(live));
+      out.push(...(await this.kube.list(KINDS.WorkerScript, { labelSelector: { [LABELS.account]: accountId } })).items.filter(live));
     }
     return out;
   }
@@ -77,7 +78,7 @@ export class Scripts {
     const accountId = account.metadata.name;
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const script = await this.kube.create<WorkerScript & Obj>({
+        const script = await this.kube.create(KINDS.WorkerScript, {
           apiVersion: API_VERSION,
           kind: "WorkerScript",
           metadata: {
@@ -108,7 +109,7 @@ export class Scripts {
     let current: WorkerScript | undefined = script;
     for (let attempt = 0; attempt < 10 && current; attempt++) {
       try {
-        return await this.kube.replace<WorkerScript & Obj>({ ...(current as WorkerScript & Obj), spec: change(structuredClone(current.spec)) });
+        return await this.kube.replace(KINDS.WorkerScript, { ...current, spec: change(structuredClone(current.spec)) });
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;
         current = await this.get(script.spec.accountId, script.spec.scriptName);
@@ -138,7 +139,7 @@ export class Scripts {
         annotations[key] = String(numbers[counter]);
       }
       try {
-        const saved = await this.kube.replace({ ...current, metadata: { ...current.metadata, annotations } } as WorkerScript & Obj);
+        const saved = await this.kube.replace(KINDS.WorkerScript, { ...current, metadata: { ...current.metadata, annotations } });
         return { numbers, script: saved };
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;
@@ -149,17 +150,17 @@ export class Scripts {
   }
 
   async versions(script: WorkerScript): Promise<WorkerVersion[]> {
-    const all = await this.kube.list<WorkerVersion & Obj>(API_VERSION, "WorkerVersion", scriptLabels(script.spec.accountId, script.spec.scriptName));
+    const all = (await this.kube.list(KINDS.WorkerVersion, { labelSelector: scriptLabels(script.spec.accountId, script.spec.scriptName) })).items;
     return versionsNewestFirst(all.filter(live).filter(ownedBy(script)));
   }
 
   async version(script: WorkerScript, versionId: string): Promise<WorkerVersion | undefined> {
-    const v = await this.kube.get<WorkerVersion & Obj>(API_VERSION, "WorkerVersion", versionId);
+    const v = await this.kube.get(KINDS.WorkerVersion, versionId);
     return v && live(v) && ownedBy(script)(v) && v.spec.scriptName === script.spec.scriptName ? v : undefined;
   }
 
   async createVersion(script: WorkerScript, spec: WorkerVersionSpec, createdOn: string): Promise<WorkerVersion> {
-    return this.kube.create<WorkerVersion & Obj>({
+    return this.kube.create(KINDS.WorkerVersion, {
       apiVersion: API_VERSION,
       kind: "WorkerVersion",
       metadata: {
@@ -175,17 +176,17 @@ export class Scripts {
 
   /** Removes a version this API wrote but must not keep (its S3 objects are already deleted by the caller). */
   async discardVersion(versionId: string): Promise<void> {
-    await this.kube.mergePatch(API_VERSION, "WorkerVersion", versionId, { metadata: { finalizers: null } }).catch(() => undefined);
-    await this.kube.delete(API_VERSION, "WorkerVersion", versionId);
+    await this.kube.mergePatch(KINDS.WorkerVersion, versionId, { metadata: { finalizers: null } }).catch(() => undefined);
+    await this.kube.delete(KINDS.WorkerVersion, versionId);
   }
 
   async deployments(script: WorkerScript): Promise<WorkerDeployment[]> {
-    const all = await this.kube.list<WorkerDeployment & Obj>(API_VERSION, "WorkerDeployment", scriptLabels(script.spec.accountId, script.spec.scriptName));
+    const all = (await this.kube.list(KINDS.WorkerDeployment, { labelSelector: scriptLabels(script.spec.accountId, script.spec.scriptName) })).items;
     return deploymentsNewestFirst(all.filter(live).filter(ownedBy(script)));
   }
 
   async createDeployment(script: WorkerScript, spec: WorkerDeploymentSpec, createdOn: string): Promise<WorkerDeployment> {
-    return this.kube.create<WorkerDeployment & Obj>({
+    return this.kube.create(KINDS.WorkerDeployment, {
       apiVersion: API_VERSION,
       kind: "WorkerDeployment",
       metadata: {
@@ -201,7 +202,7 @@ export class Scripts {
   /** Keeps the newest `keep` deployment records of the script; never the one in force. */
   async pruneDeployments(script: WorkerScript, keep: number): Promise<string[]> {
     const names = prunable(await this.deployments(script), keep);
-    for (const name of names) await this.kube.delete(API_VERSION, "WorkerDeployment", name);
+    for (const name of names) await this.kube.delete(KINDS.WorkerDeployment, name);
     return names;
   }
 
@@ -211,16 +212,14 @@ export class Scripts {
    * The owner references make the garbage collector finish the job if this is interrupted.
    */
   async delete(script: WorkerScript): Promise<void> {
-    const children = [
-      ...(await this.kube.list<Obj>(API_VERSION, "WorkerDeployment", scriptLabels(script.spec.accountId, script.spec.scriptName))).map((o) => ["WorkerDeployment", o] as const),
-      ...(await this.kube.list<Obj>(API_VERSION, "WorkerVersion", scriptLabels(script.spec.accountId, script.spec.scriptName))).map((o) => ["WorkerVersion", o] as const),
-    ];
-    await this.kube.delete(API_VERSION, "WorkerScript", script.metadata.name);
-    for (const [kind, o] of children) {
-      if (ownedBy(script)(o as { metadata: ObjectMeta })) await this.kube.delete(API_VERSION, kind, o.metadata.name);
-    }
+    const labelSelector = scriptLabels(script.spec.accountId, script.spec.scriptName);
+    const deployments = (await this.kube.list(KINDS.WorkerDeployment, { labelSelector })).items;
+    const versions = (await this.kube.list(KINDS.WorkerVersion, { labelSelector })).items;
+    await this.kube.delete(KINDS.WorkerScript, script.metadata.name);
+    for (const o of deployments.filter(ownedBy(script))) await this.kube.delete(KINDS.WorkerDeployment, o.metadata.name);
+    for (const o of versions.filter(ownedBy(script))) await this.kube.delete(KINDS.WorkerVersion, o.metadata.name);
     // By name only if it is this script's: a script of the same name created meanwhile owns its own.
-    const secret = await this.kube.get<Obj>("v1", "Secret", scriptSecretName(script.spec.accountId, script.spec.scriptName));
-    if (secret && ownedBy(script)(secret as { metadata: ObjectMeta })) await this.kube.delete("v1", "Secret", secret.metadata.name);
+    const secret = await this.kube.get(KINDS.Secret, scriptSecretName(script.spec.accountId, script.spec.scriptName));
+    if (secret?.metadata?.name && ownedBy(script)(secret)) await this.kube.delete(KINDS.Secret, secret.metadata.name);
   }
 }
