@@ -86,7 +86,7 @@ describe("the chain, from a WorkerVersion to a served bundle", () => {
     const current = (await release())!.status.jobBuilderName;
     const rel = (await release())!;
     const v1 = rel.spec.scripts[0].versions[0].versionId;
-    await deploy(env, ns, "hello", [[{ spec: { versionId: v1 } } as never, 100]]);
+    await deploy(env, ns, "hello", [[{ spec: { versionId: v1 } }, 100]]);
     await eventually("the release to take the new deployment record", async () => (await release())!.spec.scripts[0].deploymentId !== rel.spec.scripts[0].deploymentId);
     expect((await release())!.status.jobBuilderName).toBe(current);
 
@@ -107,7 +107,7 @@ describe("the chain, from a WorkerVersion to a served bundle", () => {
   it("carries a 90/10 split into the JobBuilder inputs", async () => {
     const v1 = (await release())!.spec.scripts[0].versions[0].versionId;
     const v2 = await uploadVersion(env, ns, "hello", "export default { fetch() { return new Response('v2') } }");
-    await deploy(env, ns, "hello", [[v2, 90], [{ spec: { versionId: v1 } } as never, 10]]);
+    await deploy(env, ns, "hello", [[v2, 90], [{ spec: { versionId: v1 } }, 10]]);
     const jb = await eventually("a build with the split", async () => {
       const name = (await release())!.status?.jobBuilderName;
       const b = name && (await kc.get("jobbuilder", name));

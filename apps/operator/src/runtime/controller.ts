@@ -1,3 +1,4 @@
+import { Forbidden, KubeError } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import type { Metrics } from "./metrics.ts";
 import { WorkQueue } from "./work-queue.ts";
@@ -55,7 +56,10 @@ export class Controller {
       } catch (err) {
         const retryInMs = this.queue.addRateLimited(name);
         this.metrics.reconciles.inc({ kind: this.kind, result: "error" });
-        this.log.warn({ name, err: errorText(err), retryInMs }, "reconcile failed");
+        if (err instanceof KubeError) this.metrics.apiserverErrors.inc({ kind: this.kind, reason: err.reason });
+        // A refusal stays until someone changes the operator's RBAC: an error, not a transient warning.
+        if (err instanceof Forbidden) this.log.error({ name, err: errorText(err), retryInMs }, "reconcile refused by the apiserver (RBAC): the operator lacks a permission");
+        else this.log.warn({ name, err: errorText(err), retryInMs }, "reconcile failed");
       } finally {
         timer();
         this.queue.done(name);

@@ -1,7 +1,7 @@
 // Lease-based leader election (coordination.k8s.io/v1), with client-go's timing model: a candidate
 // takes the Lease when it is free or its holder has not renewed within leaseDuration; the leader
 // renews every retryPeriod and gives up leadership when it could not renew within renewDeadline.
-import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
+import { KINDS, type Lease } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kube } from "./kube.ts";
@@ -24,7 +24,6 @@ export interface LeaderElection {
 }
 
 export function startLeaderElection(kube: Kube, options: LeaderElectionOptions, log: Logger): LeaderElection {
-  const api = kube.config.makeApiClient(CoordinationV1Api);
   const { leaseName: name, identity } = options;
   const namespace = kube.namespace;
   let stopped = false;
@@ -34,26 +33,17 @@ export function startLeaderElection(kube: Kube, options: LeaderElectionOptions, 
   const acquired = new Promise<void>((resolve) => (signalAcquired = resolve));
   const lost = new Promise<void>((resolve) => (signalLost = resolve));
 
-  // Lease times are MicroTime (6 fractional digits); the client would send Dates with 3, which the
-  // apiserver refuses. Strings pass through its serializer untouched.
-  const micro = (t: Date | string) => new Date(t).toISOString().replace(/Z$/, "000Z") as unknown as Date;
+  // Lease times are MicroTime: 6 fractional digits (toISOString has 3, which the apiserver refuses).
+  const micro = (t: Date | string) => new Date(t).toISOString().replace(/Z$/, "000Z");
 
   /** One attempt to take or renew the Lease; true when we hold it afterwards. */
   async function tryAcquireOrRenew(): Promise<boolean> {
-    let lease: V1Lease | undefined;
-    try {
-      lease = await api.readNamespacedLease({ name, namespace });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 404) throw err;
-    }
+    const lease: Lease | undefined = await kube.get(KINDS.Lease, name);
     const now = new Date();
     if (!lease) {
-      await api.createNamespacedLease({
-        namespace,
-        body: {
-          metadata: { name, namespace },
-          spec: { holderIdentity: identity, leaseDurationSeconds: options.leaseDurationSeconds, acquireTime: micro(now), renewTime: micro(now), leaseTransitions: 0 },
-        },
+      await kube.create(KINDS.Lease, {
+        metadata: { name, namespace },
+        spec: { holderIdentity: identity, leaseDurationSeconds: options.leaseDurationSeconds, acquireTime: micro(now), renewTime: micro(now), leaseTransitions: 0 },
       });
       return true;
     }
@@ -64,18 +54,14 @@ export function startLeaderElection(kube: Kube, options: LeaderElectionOptions, 
     if (holder !== identity && !expired) return false;
     const takingOver = holder !== identity;
     // replace with the read resourceVersion: a concurrent candidate's write makes this one fail (409).
-    await api.replaceNamespacedLease({
-      name,
-      namespace,
-      body: {
-        metadata: { name, namespace, resourceVersion: lease.metadata?.resourceVersion },
-        spec: {
-          holderIdentity: identity,
-          leaseDurationSeconds: options.leaseDurationSeconds,
-          acquireTime: micro(takingOver || !spec.acquireTime ? now : spec.acquireTime),
-          renewTime: micro(now),
-          leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver ? 1 : 0),
-        },
+    await kube.replace(KINDS.Lease, {
+      metadata: { name, namespace, resourceVersion: lease.metadata?.resourceVersion },
+      spec: {
+        holderIdentity: identity,
+        leaseDurationSeconds: options.leaseDurationSeconds,
+        acquireTime: micro(takingOver || !spec.acquireTime ? now : spec.acquireTime),
+        renewTime: micro(now),
+        leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver ? 1 : 0),
       },
     });
     return true;
@@ -126,13 +112,9 @@ export function startLeaderElection(kube: Kube, options: LeaderElectionOptions, 
       if (!leading) return;
       leading = false;
       try {
-        const lease = await api.readNamespacedLease({ name, namespace });
-        if (lease.spec?.holderIdentity !== identity) return;
-        await api.replaceNamespacedLease({
-          name,
-          namespace,
-          body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, renewTime: undefined, acquireTime: undefined } },
-        });
+        const lease = await kube.get(KINDS.Lease, name);
+        if (!lease || lease.spec?.holderIdentity !== identity) return;
+        await kube.replace(KINDS.Lease, { ...lease, spec: { ...lease.spec, holderIdentity: undefined, renewTime: undefined, acquireTime: undefined } });
       } catch (err) {
         log.warn({ err: String(err) }, "could not release the lease");
       }

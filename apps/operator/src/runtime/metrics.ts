@@ -22,6 +22,12 @@ export function createMetrics() {
       registers: [registry],
     }),
     queueDepth: new Gauge({ name: "fireworkers_workqueue_depth", help: "Keys waiting per controller.", labelNames: ["kind"], registers: [registry] }),
+    apiserverErrors: new Counter({
+      name: "fireworkers_apiserver_errors_total",
+      help: "Failed reconciles by the apiserver error that failed them (NotFound, Conflict, Forbidden, Invalid, Unavailable). Forbidden needs a person: the operator's RBAC.",
+      labelNames: ["kind", "reason"],
+      registers: [registry],
+    }),
     writes: new Counter({ name: "fireworkers_apiserver_writes_total", help: "Write requests sent to the apiserver, by verb and kind.", labelNames: ["verb", "kind"], registers: [registry] }),
     buildDuration: new Histogram({
       name: "fireworkers_build_duration_seconds",

@@ -197,7 +197,7 @@ export async function uploadVersion(env: TestEnvInfo, namespace: string, script:
 const deploymentNumbers = new Map<string, number>();
 
 /** Does what the API does for a deployment: a WorkerDeployment with the script's next number. */
-export async function deploy(env: TestEnvInfo, namespace: string, script: string, split: [WorkerVersion, number][]) {
+export async function deploy(env: TestEnvInfo, namespace: string, script: string, split: [{ spec: { versionId: string } }, number][]) {
   const deploymentId = randomUUID();
   const number = (deploymentNumbers.get(`${namespace}/${script}`) ?? 0) + 1;
   deploymentNumbers.set(`${namespace}/${script}`, number);
