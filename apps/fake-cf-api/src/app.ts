@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import fastifySwagger from "@fastify/swagger";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
-import { API_VERSION } from "@fireworkers/crd-types";
 import { createS3Client } from "@fireworkers/storage";
 import { REDACTED_PATHS } from "@fireworkers/observability";
 import type { ApiConfig } from "./config.ts";

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { API_VERSION, LABELS, workerScriptName } from "@fireworkers/crd-types";
+import { LABELS, workerScriptName } from "@fireworkers/crd-types";
 import { REPO_ROOT } from "@fireworkers/testenv";
 import { tokenHash, tokenSecretName } from "./domain/tokens.ts";
 import { zoneId } from "./domain/zones.ts";

@@ -1,7 +1,7 @@
 // Bad input gets Cloudflare's envelope with the right code and a message naming the field, and leaves
 // nothing behind: no WorkerScript, WorkerVersion or deployment, and no S3 object.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { API_VERSION, LABELS, workerScriptName } from "@fireworkers/crd-types";
+import { LABELS, workerScriptName } from "@fireworkers/crd-types";
 import { KINDS, type Kind } from "@fireworkers/kube";
 import { s3Keys, setupAccounts, startApiInProcess } from "./test/harness.ts";
 import { call, helloModule, uploadForm, type Answer } from "./test/requests.ts";

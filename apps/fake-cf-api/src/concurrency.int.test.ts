@@ -1,7 +1,6 @@
 // Two deploys of the same script at once, through two API replicas: both become versions with distinct
 // numbers, and the deployment in force is the one with the highest number, the same for every reader.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { WorkerDeployment, WorkerVersion } from "@fireworkers/crd-types";
 import { KINDS } from "@fireworkers/kube";
 import { copyFixture, FIXTURES, listFor, setupAccounts, startApiInProcess, UUID, wrangler } from "./test/harness.ts";
 import { call } from "./test/requests.ts";

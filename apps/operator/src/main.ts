@@ -8,7 +8,7 @@ import { createMetrics } from "./runtime/metrics.ts";
 
 const log = createLogger("operator");
 const config = loadConfig();
-// One keep-alive connection for every request and watch (client-node alone opens one per request).
+// One keep-alive connection for every request and watch (@fireworkers/kube).
 const kube = createKube(config.namespace);
 const metrics = createMetrics();
 const operator = createOperator(config, kube, metrics, log);

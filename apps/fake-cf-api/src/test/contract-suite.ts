@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scriptSecretName, workerScriptName, type WorkerDeployment, type WorkerScript, type WorkerVersion } from "@fireworkers/crd-types";
+import { scriptSecretName, workerScriptName } from "@fireworkers/crd-types";
 import type { TestEnvInfo } from "@fireworkers/testenv";
 import { KINDS } from "@fireworkers/kube";
 import {
@@ -22,8 +22,6 @@ import {
   type ApiProcess,
 } from "./harness.ts";
 
-type WV = WorkerVersion;
-type WD = WorkerDeployment;
 
 export function defineContractSuite(version: 3 | 4, env: TestEnvInfo): void {
   const namespace = `contract-v${version}`;
