@@ -152,6 +152,9 @@ describe("KubeClient", () => {
     expect(events).toEqual(["ADDED a"]);
     expect(err).toBeInstanceOf(Invalid);
     expect((err as Invalid).status).toBe(410);
-    expect(seen[0]!.url).toBe("/apis/batch/v1/namespaces/ns/jobs?watch=true&allowWatchBookmarks=true&resourceVersion=1");
+    expect(seen[0]!.url).toMatch(/^\/apis\/batch\/v1\/namespaces\/ns\/jobs\?watch=true&allowWatchBookmarks=true&resourceVersion=1&timeoutSeconds=(\d+)$/);
+    const timeoutSeconds = Number(/timeoutSeconds=(\d+)/.exec(seen[0]!.url)![1]);
+    expect(timeoutSeconds).toBeGreaterThanOrEqual(300);
+    expect(timeoutSeconds).toBeLessThan(600);
   });
 });

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import { HttpMethod, RequestContext, type KubeConfig } from "@kubernetes/client-node";
 import { fetch } from "undici";
-import { loadKubeConfig } from "./connection.ts";
+import { loadKubeConfig, shareConnections } from "./connection.ts";
 import { errorFromCause, errorFromStatus, NotFound, type KubeError } from "./errors.ts";
 import { KINDS, type Event, type Kind, type KubeObject } from "./kinds.ts";
 
@@ -29,6 +29,8 @@ export interface ListOptions {
 
 export interface WatchOptions extends ListOptions {
   resourceVersion?: string;
+  /** The apiserver ends the watch after this long. Default: 5 to 10 minutes, at random. */
+  timeoutSeconds?: number;
 }
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK";
@@ -61,7 +63,7 @@ export class KubeClient {
   private readonly requestTimeoutMs: number;
 
   constructor(config: KubeConfig, options: KubeClientOptions) {
-    this.config = config;
+    this.config = shareConnections(config);
     this.namespace = options.namespace;
     this.fieldManager = options.fieldManager;
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
@@ -181,8 +183,9 @@ export class KubeClient {
 
   /**
    * Watches the kind from `resourceVersion`: `onEvent` per change, `done` once when the watch ends (the
-   * server closes watches after a while; an error says why when it failed). No deadline: a watch is
-   * long-lived by design; the apiserver's own timeout ends it.
+   * server closes watches after a while; an error says why when it failed). No client deadline: a watch is
+   * long-lived by design. Like client-go, it asks the apiserver to end it after 5 to 10 minutes, so that a
+   * connection silently lost is noticed and the watch resumed.
    */
   async watch<T extends KubeObject>(
     kind: Kind<T>,
@@ -199,7 +202,13 @@ export class KubeClient {
       controller.abort();
       done(err);
     };
-    const query = { watch: true, allowWatchBookmarks: true, resourceVersion: options.resourceVersion, labelSelector: selector(options.labelSelector) };
+    const query = {
+      watch: true,
+      allowWatchBookmarks: true,
+      resourceVersion: options.resourceVersion,
+      labelSelector: selector(options.labelSelector),
+      timeoutSeconds: options.timeoutSeconds ?? Math.floor(300 + Math.random() * 300),
+    };
     try {
       const response = await this.fetch({ method: "GET", path: this.path(kind), query, what }, controller.signal);
       if (response.status !== 200) {
