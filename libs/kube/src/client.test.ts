@@ -108,11 +108,13 @@ describe("KubeClient", () => {
     await kube.applyStatus(KINDS.WorkerBundle, "b", { servingImage: "r@sha256:1" });
     await kube.mergePatch(KINDS.Lease, "l", { metadata: { finalizers: null } });
     await kube.create(KINDS.Namespace, { metadata: { name: "n" } });
+    await kube.mergePatch(KINDS.Job, "j", { status: { succeeded: 1 } }, { subresource: "status" });
     expect(seen.map((s) => `${s.method} ${s.url} ${s.headers["content-type"]}`)).toEqual([
       "PATCH /apis/networking.k8s.io/v1/namespaces/ns/ingresses/i?fieldManager=test-manager&force=true application/apply-patch+yaml",
       "PATCH /apis/api.cf-worker/v1/namespaces/ns/workerbundles/b/status?fieldManager=test-manager&force=true application/apply-patch+yaml",
       "PATCH /apis/coordination.k8s.io/v1/namespaces/ns/leases/l?fieldManager=test-manager application/merge-patch+json",
       "POST /api/v1/namespaces?fieldManager=test-manager application/json",
+      "PATCH /apis/batch/v1/namespaces/ns/jobs/j/status?fieldManager=test-manager application/merge-patch+json",
     ]);
     expect(JSON.parse(seen[0]!.body)).toEqual({ apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { name: "i", namespace: "ns" }, spec: {} });
     expect(JSON.parse(seen[3]!.body)).toEqual({ apiVersion: "v1", kind: "Namespace", metadata: { name: "n" } });

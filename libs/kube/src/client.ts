@@ -140,9 +140,9 @@ export class KubeClient {
     return this.patch<T>(kind, name, "apply", body, "/status");
   }
 
-  /** A JSON merge patch (RFC 7386): null deletes a field. */
-  async mergePatch<T extends KubeObject>(kind: Kind<T>, name: string, patch: Record<string, unknown>): Promise<T> {
-    return this.patch<T>(kind, name, "merge", patch);
+  /** A JSON merge patch (RFC 7386): null deletes a field. `subresource: "status"` patches the status. */
+  async mergePatch<T extends KubeObject>(kind: Kind<T>, name: string, patch: Record<string, unknown>, options: { subresource?: "status" } = {}): Promise<T> {
+    return this.patch<T>(kind, name, "merge", patch, options.subresource ? `/${options.subresource}` : "");
   }
 
   /** Deletes; false when it was already gone. Background propagation leaves dependents to the garbage collector. */
