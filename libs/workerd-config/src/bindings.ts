@@ -15,7 +15,7 @@ export type CheckedBinding = { name: string } & (
   | { type: "json"; json: string }
   | { type: "secret_text"; envVar: string }
   /** `part`: the name of one of the version's modules. */
-  | { type: "wasm_module" | "text_blob" | "data_blob"; part: string }
+  | { type: "text_blob" | "data_blob"; part: string }
   /** `bound`: the target script is deployed in this bundle. */
   | { type: "service"; service: string; entrypoint?: string; bound: boolean }
   | { type: "kv_namespace" }
@@ -55,7 +55,11 @@ export function checkBinding(binding: Binding, ctx: CheckContext): CheckedBindin
       return { name, type: "json", json: JSON.stringify(binding.json) };
     case "secret_text":
       return { name, type: "secret_text", envVar: secretEnvVar(ctx.script, name) };
-    case "wasm_module":
+    case "wasm_module": {
+      const module = part(binding, ctx);
+      // workerd refuses the whole config otherwise ("Wasm bindings are not allowed in modules-based scripts").
+      throw new Error(`binding ${name} (wasm_module): workerd allows Wasm bindings only in service-worker scripts; import ${JSON.stringify(module)} instead`);
+    }
     case "text_blob":
     case "data_blob":
       return { name, type: binding.type, part: part(binding, ctx) };
@@ -98,8 +102,6 @@ export function workerdBinding(b: CheckedBinding, ctx: BuildContext): model.Bind
     case "secret_text":
       // The value never reaches the image: the pod's environment carries it (DESIGN decision 7).
       return { name, kind: "fromEnvironment", value: b.envVar };
-    case "wasm_module":
-      return { name, kind: "wasmModule", value: { embed: ctx.modulePath(b.part) } };
     case "text_blob":
       return { name, kind: "text", value: { embed: ctx.modulePath(b.part) } };
     case "data_blob":

@@ -1,5 +1,5 @@
 // The printer on the real workerd: hostile strings and raw bytes written inline come back to the worker
-// unchanged, and the services and bindings the renderer does not emit yet (external servers with injected
+// unchanged (inline modules included), and the services and bindings the renderer does not emit yet (external servers with injected
 // headers, disk directories, kvNamespace, r2Bucket) are accepted and behave as the schema says.
 import { createServer, type IncomingMessage } from "node:http";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -19,12 +19,14 @@ const HEADER = 'q"uote \\back\\slash \\" "), (name = "EVIL", value = "x")';
 const BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 const WORKER = `
+import add from "add.wasm";
 export default {
   async fetch(req, env) {
-    const { exports } = await WebAssembly.instantiate(env.WASM);
+    const { exports } = await WebAssembly.instantiate(add);
     const disk = await env.DISK.fetch("http://disk/file.txt");
     const external = await env.EXTERNAL.fetch("http://external/echo");
     return Response.json({
+      bindings: Object.keys(env).sort(),
       text: env.TEXT,
       json: env.JSON,
       data: [...new Uint8Array(env.DATA)],
@@ -61,13 +63,15 @@ describe("printed configs on workerd", () => {
           name: "main",
           worker: {
             // Inline module: the worker's source is itself a string full of quotes, backslashes and newlines.
-            modules: [{ name: "main.js", kind: "esModule", value: WORKER }],
+            modules: [
+              { name: "main.js", kind: "esModule", value: WORKER },
+              { name: "add.wasm", kind: "wasm", value: ADD_WASM },
+            ],
             compatibilityDate: "2025-01-01",
             bindings: [
               { name: "TEXT", kind: "text", value: HOSTILE },
               { name: "JSON", kind: "json", value: JSON.stringify({ s: HOSTILE }) },
               { name: "DATA", kind: "data", value: BYTES },
-              { name: "WASM", kind: "wasmModule", value: ADD_WASM },
               { name: "FROM_ENV", kind: "fromEnvironment", value: "FIREWORKERS_PRINT_TEST" },
               { name: "DISK", kind: "service", value: { name: "disk" } },
               { name: "EXTERNAL", kind: "service", value: { name: "upstream" } },
@@ -94,6 +98,8 @@ describe("printed configs on workerd", () => {
       const res = await fetch(`http://127.0.0.1:${port}/`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({
+        // The hostile strings added none.
+        bindings: ["DATA", "DISK", "EXTERNAL", "FROM_ENV", "JSON", "KV", "R2", "TEXT"],
         text: HOSTILE,
         json: { s: HOSTILE },
         data: [...BYTES],
