@@ -1,13 +1,21 @@
 // Non-versioned script settings (pure): how a settings body and the workers.dev switch change a
 // WorkerScript's spec.
+import { Type, type Static } from "typebox";
 import type { WorkerAccount, WorkerScriptSpec } from "@fireworkers/crd-types";
 
-export interface ScriptSettings {
-  logpush?: boolean;
-  tags?: string[];
-  observability?: Record<string, unknown>;
-  tail_consumers?: Record<string, unknown>[];
-}
+const anyObject = Type.Unsafe<Record<string, unknown>>({ type: "object", additionalProperties: true });
+
+/** The settings body (PATCH .../script-settings, and the `settings` part of PATCH .../settings). */
+export const ScriptSettingsSchema = Type.Object(
+  {
+    logpush: Type.Optional(Type.Boolean()),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 })),
+    observability: Type.Optional(anyObject),
+    tail_consumers: Type.Optional(Type.Array(anyObject, { maxItems: 100 })),
+  },
+  { additionalProperties: true },
+);
+export type ScriptSettings = Static<typeof ScriptSettingsSchema>;
 
 /** Script-level settings present in a body, as WorkerScript spec fields. */
 export function applySettings(spec: WorkerScriptSpec, body: ScriptSettings): WorkerScriptSpec {

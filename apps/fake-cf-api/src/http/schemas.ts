@@ -2,7 +2,7 @@
 // TypeBox schemas (plain JSON Schema at runtime): Fastify validates requests with them, the TypeBox type
 // provider gives handlers their types (req.params, req.query, req.body), and @fastify/swagger publishes them
 // at /openapi.json. Define a parameter once here; never write a route's types by hand.
-import { Type, type TSchema } from "typebox";
+import { Type, type Static, type TSchema } from "typebox";
 import { SECRET_NAME } from "@fireworkers/crd-types";
 
 const DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
@@ -14,8 +14,9 @@ export const StringEnum = <const T extends readonly string[]>(values: T, options
 /** A map of strings as `additionalProperties` (TypeBox's Record would be `patternProperties`). */
 export const StringMap = (properties: Record<string, TSchema> = {}) =>
   Type.Unsafe<Record<string, string>>({ type: "object", properties, additionalProperties: { type: "string" } });
-/** An object passed on as is. */
-export const AnyObject = Type.Unsafe<Record<string, unknown>>({ type: "object", additionalProperties: true });
+/** A map whose values all have one schema, as `additionalProperties` (typed from that schema). */
+export const MapOf = <T extends TSchema>(value: T, options: Record<string, unknown> = {}) =>
+  Type.Unsafe<Record<string, Static<T>>>({ type: "object", additionalProperties: value, ...options });
 
 export const accountId = Type.String({ pattern: DNS_LABEL, description: "Account id (the WorkerAccount's name)." });
 export const scriptName = Type.String({ pattern: DNS_LABEL, description: "Worker (script) name: lowercase letters, digits and '-', 1 to 63 characters." });

@@ -12,7 +12,7 @@ const deploymentBody = Type.Object(
     strategy: StringEnum(["percentage"]),
     versions: Type.Array(Type.Object({ version_id: versionId, percentage: Type.Number({ minimum: 0, maximum: 100 }) }), { minItems: 1, maxItems: 2 }),
     annotations: Type.Optional(StringMap({ "workers/message": Type.String({ maxLength: 1000 }) })),
-    code_update_strategy: Type.Optional(Type.Object({})),
+    code_update_strategy: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: "object" })),
   },
   { additionalProperties: true },
 );

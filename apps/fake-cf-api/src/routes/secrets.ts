@@ -6,18 +6,12 @@ import { SECRET_NAME } from "@fireworkers/crd-types";
 import { changeSecrets } from "../actions/change-secrets.ts";
 import { Invalid, NotFound } from "../domain/errors.ts";
 import { ok } from "../http/envelope.ts";
-import { answers, anyResult, scriptParams, secretName, secretObject, secretParams, StringEnum } from "../http/schemas.ts";
+import { answers, anyResult, MapOf, scriptParams, secretName, secretObject, secretParams, StringEnum } from "../http/schemas.ts";
 import { secretNames, type SecretState } from "../store/secrets.ts";
 
 const secretBody = Type.Object({ name: secretName, text: Type.String({ maxLength: 5 * 1024 }), type: Type.Optional(StringEnum(["secret_text"])) });
 const bulkBody = Type.Object({
-  secrets: Type.Unsafe<Record<string, { name?: string; text: string; type?: string } | null>>({
-    type: "object",
-    maxProperties: 100,
-    additionalProperties: {
-      anyOf: [{ type: "null" }, { type: "object", required: ["text"], properties: { name: { type: "string" }, text: { type: "string" }, type: { type: "string" } } }],
-    },
-  }),
+  secrets: MapOf(Type.Union([Type.Null(), Type.Object({ name: Type.Optional(Type.String()), text: Type.String(), type: Type.Optional(Type.String()) })]), { maxProperties: 100 }),
 });
 
 const list = (state: SecretState) => secretNames(state).map((name) => ({ name, type: "secret_text" }));

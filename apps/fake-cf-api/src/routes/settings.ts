@@ -4,21 +4,13 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type, type Static } from "typebox";
 import { changeSettings } from "../actions/change-settings.ts";
 import { RawBindingSchema } from "../domain/metadata.ts";
-import { accountSubdomain, applySettings, withWorkersDev } from "../domain/settings.ts";
+import { accountSubdomain, applySettings, ScriptSettingsSchema, withWorkersDev } from "../domain/settings.ts";
 import { scriptSettingsToWire, settingsToWire, subdomainOf, workerToWire } from "../domain/wire.ts";
 import { ok } from "../http/envelope.ts";
-import { AnyObject, accountParams, answers, openObject, scriptParams, subdomainObject } from "../http/schemas.ts";
+import { accountParams, answers, openObject, scriptParams, subdomainObject } from "../http/schemas.ts";
 import { readFields } from "../upload/read-fields.ts";
 
-const scriptSettingsBody = Type.Object(
-  {
-    logpush: Type.Optional(Type.Boolean()),
-    tags: Type.Optional(Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 })),
-    observability: Type.Optional(AnyObject),
-    tail_consumers: Type.Optional(Type.Array(AnyObject, { maxItems: 100 })),
-  },
-  { additionalProperties: true },
-);
+const scriptSettingsBody = ScriptSettingsSchema;
 /** The multipart body of PATCH .../settings (documentation only: the handler reads it). */
 const settingsBody = {
   type: "object",
