@@ -4,7 +4,7 @@
 import { LABELS, scriptSecretName, type WorkerScript } from "@fireworkers/crd-types";
 import { Conflict, KINDS, type Secret } from "@fireworkers/kube";
 import type { Kube } from "./kube.ts";
-import { ownerRef, scriptLabels } from "./scripts.ts";
+import { ownerRef, scriptLabels } from "./objects.ts";
 
 const UPDATED = "api.cf-worker/secrets-updated-at";
 
