@@ -1,6 +1,10 @@
-// Lease-based leader election (coordination.k8s.io/v1), with client-go's timing model: a candidate
-// takes the Lease when it is free or its holder has not renewed within leaseDuration; the leader
-// renews every retryPeriod and gives up leadership when it could not renew within renewDeadline.
+// Lease-based leader election (coordination.k8s.io/v1), with client-go's leaderelection timing model.
+// Clocks of different machines are never compared: a candidate remembers the record it last saw and
+// WHEN it saw it change on its own clock (observedTime), and takes the Lease only when it is free or
+// the record stayed unchanged for leaseDuration since. The leader renews every retryPeriod; each renew
+// round has renewDeadline to succeed (a hung call is abandoned at the deadline), and when it does not,
+// the leader stops leading at that moment. renewDeadline < leaseDuration, so the old leader has
+// stopped before any candidate can see the Lease expire.
 import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "@fireworkers/observability";
 import type { Kube } from "./kube.ts";
@@ -11,6 +15,8 @@ export interface LeaderElectionOptions {
   leaseDurationSeconds: number;
   renewDeadlineSeconds: number;
   retryPeriodSeconds: number;
+  /** Called synchronously the moment leadership is lost (before `lost` resolves): stop reconciling here. */
+  onStoppedLeading?: () => void;
 }
 
 export interface LeaderElection {
@@ -18,6 +24,8 @@ export interface LeaderElection {
   acquired: Promise<void>;
   /** Resolves when leadership is lost (the process should exit so another replica takes over). */
   lost: Promise<void>;
+  /** True from acquiring the Lease until the moment leadership is lost or released. */
+  isLeader(): boolean;
   /** Stops campaigning; a leader releases the Lease so a successor needs no wait. */
   release(): Promise<void>;
 }
@@ -74,95 +82,157 @@ export function kubeLeaseLock(kube: Kube, name: string): LeaseLock {
   };
 }
 
-/** Waits on the global timer (which tests can fake), not node:timers/promises. */
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits on the global timer (which tests can fake); an abort ends the wait early. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** `work`, given up (rejected) when `signal` aborts even if the call itself ignores the signal. */
+function abandonOnAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** Runs `fn` with a signal that aborts after `ms` (and abandons it then). */
+async function withDeadline<T>(ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`${what}: deadline of ${ms} ms passed`)), ms);
+  try {
+    return await abandonOnAbort(fn(controller.signal), controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sameRecord = (a: LeaseRecord, b: LeaseRecord) =>
+  a.holderIdentity === b.holderIdentity &&
+  a.leaseDurationSeconds === b.leaseDurationSeconds &&
+  a.acquireTime === b.acquireTime &&
+  a.renewTime === b.renewTime &&
+  a.leaseTransitions === b.leaseTransitions;
 
 export function startLeaderElection(lock: LeaseLock, options: LeaderElectionOptions, log: Logger): LeaderElection {
   const { leaseName: name, identity } = options;
-  let stopped = false;
+  const retryMs = options.retryPeriodSeconds * 1000;
+  const renewDeadlineMs = options.renewDeadlineSeconds * 1000;
+  if (renewDeadlineMs >= options.leaseDurationSeconds * 1000) log.warn({ lease: name }, "renewDeadline should be shorter than leaseDuration");
+  const stop = new AbortController();
   let leading = false;
   let signalAcquired!: () => void;
   let signalLost!: () => void;
   const acquired = new Promise<void>((resolve) => (signalAcquired = resolve));
   const lost = new Promise<void>((resolve) => (signalLost = resolve));
-  const never = new AbortController().signal;
+  /** The record as last read or written, and when it last changed, by this process's clock. */
+  let observed: LeaseRecord | undefined;
+  let observedTime = 0;
 
-  /** One attempt to take or renew the Lease; true when we hold it afterwards. */
-  async function tryAcquireOrRenew(): Promise<boolean> {
-    const current = await lock.get(never);
-    const now = new Date();
+  /** One attempt to take or renew the Lease; true when we hold it afterwards, false when another does. */
+  async function tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
+    const current = await lock.get(signal);
+    const now = Date.now();
+    const stamp = new Date(now).toISOString();
     if (!current) {
-      await lock.create({ holderIdentity: identity, leaseDurationSeconds: options.leaseDurationSeconds, acquireTime: now.toISOString(), renewTime: now.toISOString(), leaseTransitions: 0 }, never);
+      const record = { holderIdentity: identity, leaseDurationSeconds: options.leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
+      await lock.create(record, signal);
+      [observed, observedTime] = [record, now];
       return true;
     }
-    const spec = current.record;
-    const holder = spec.holderIdentity;
-    const renewed = spec.renewTime ? new Date(spec.renewTime).getTime() : 0;
-    const expired = !holder || renewed + (spec.leaseDurationSeconds ?? options.leaseDurationSeconds) * 1000 < now.getTime();
-    if (holder !== identity && !expired) return false;
+    const seen = current.record;
+    if (!observed || !sameRecord(observed, seen)) [observed, observedTime] = [seen, now];
+    const holder = seen.holderIdentity;
+    const leaseMs = (seen.leaseDurationSeconds ?? options.leaseDurationSeconds) * 1000;
+    // The remote renewTime is never compared with our clock: only how long WE saw the record unchanged.
+    if (holder && holder !== identity && observedTime + leaseMs >= now) return false;
     const takingOver = holder !== identity;
-    await lock.update(
-      {
-        holderIdentity: identity,
-        leaseDurationSeconds: options.leaseDurationSeconds,
-        acquireTime: takingOver || !spec.acquireTime ? now.toISOString() : spec.acquireTime,
-        renewTime: now.toISOString(),
-        leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver ? 1 : 0),
-      },
-      current.version,
-      never,
-    );
+    const record = {
+      holderIdentity: identity,
+      leaseDurationSeconds: options.leaseDurationSeconds,
+      acquireTime: takingOver || !seen.acquireTime ? stamp : seen.acquireTime,
+      renewTime: stamp,
+      leaseTransitions: (seen.leaseTransitions ?? 0) + (takingOver ? 1 : 0),
+    };
+    // The read version makes a concurrent candidate's write fail (409): only one of two can win.
+    await lock.update(record, current.version, signal);
+    [observed, observedTime] = [record, now];
     return true;
   }
 
-  const campaign = async () => {
-    while (!stopped && !leading) {
+  async function acquire(): Promise<boolean> {
+    while (!stop.signal.aborted) {
       try {
-        leading = await tryAcquireOrRenew();
+        if (await withDeadline(renewDeadlineMs, "lease acquire", tryAcquireOrRenew)) return true;
       } catch (err) {
         log.debug({ err: String(err) }, "lease acquire attempt failed");
       }
-      if (leading) {
-        log.info({ lease: name, identity }, "became leader");
-        signalAcquired();
-      } else {
-        await sleep(options.retryPeriodSeconds * 1000);
-      }
+      await sleep(retryMs, stop.signal);
     }
-    let lastRenew = Date.now();
-    while (!stopped && leading) {
-      await sleep(options.retryPeriodSeconds * 1000);
-      if (stopped) break;
-      try {
-        if (await tryAcquireOrRenew()) {
-          lastRenew = Date.now();
-          continue;
+    return false;
+  }
+
+  /** One renew round: retries every retryPeriod until a renew succeeds; false when renewDeadline passed first or another holds the Lease. */
+  async function renew(): Promise<boolean> {
+    try {
+      return await withDeadline(renewDeadlineMs, "lease renew", async (deadline) => {
+        for (;;) {
+          try {
+            return await abandonOnAbort(tryAcquireOrRenew(deadline), deadline);
+          } catch (err) {
+            if (deadline.aborted || stop.signal.aborted) throw err;
+            log.warn({ err: String(err) }, "lease renew failed");
+          }
+          await sleep(retryMs, AbortSignal.any([deadline, stop.signal]));
         }
-        leading = false;
-      } catch (err) {
-        log.warn({ err: String(err) }, "lease renew failed");
-        if (Date.now() - lastRenew < options.renewDeadlineSeconds * 1000) continue;
-        leading = false;
-      }
+      });
+    } catch (err) {
+      if (!stop.signal.aborted) log.error({ err: String(err) }, "could not renew the lease in time");
+      return false;
     }
-    if (!stopped) {
-      log.error({ lease: name, identity }, "lost leadership");
-      signalLost();
+  }
+
+  const campaign = async () => {
+    if (!(await acquire())) return;
+    leading = true;
+    log.info({ lease: name, identity }, "became leader");
+    signalAcquired();
+    while (!stop.signal.aborted) {
+      await sleep(retryMs, stop.signal);
+      if (stop.signal.aborted) return;
+      if (!(await renew())) break;
     }
+    if (stop.signal.aborted) return;
+    leading = false;
+    log.error({ lease: name, identity }, "lost leadership");
+    options.onStoppedLeading?.();
+    signalLost();
   };
   void campaign();
 
   return {
     acquired,
     lost,
+    isLeader: () => leading,
     async release() {
-      stopped = true;
+      stop.abort();
       if (!leading) return;
       leading = false;
       try {
-        const current = await lock.get(never);
-        if (current?.record.holderIdentity !== identity) return;
-        await lock.update({ ...current.record, holderIdentity: undefined, renewTime: undefined, acquireTime: undefined }, current.version, never);
+        await withDeadline(renewDeadlineMs, "lease release", async (signal) => {
+          const current = await lock.get(signal);
+          if (current?.record.holderIdentity !== identity) return;
+          await lock.update({ ...current.record, holderIdentity: undefined, renewTime: undefined, acquireTime: undefined }, current.version, signal);
+        });
       } catch (err) {
         log.warn({ err: String(err) }, "could not release the lease");
       }
