@@ -1,6 +1,7 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "@fireworkers/observability";
 import { randomBytes } from "node:crypto";
+import { abandonOnAbort } from "./abort.ts";
 import type { Metrics } from "./metrics.ts";
 import { WorkQueue } from "./work-queue.ts";
 
@@ -117,7 +118,7 @@ export class Controller {
     // (never handed to a second worker) until the abandoned promise settles.
     let settled = false;
     try {
-      const result = await abandonAt(running, signal);
+      const result = await abandonOnAbort(running, signal);
       settled = true;
       this.queue.forget(name);
       if (result?.requeueAfterMs) this.queue.addAfter(name, result.requeueAfterMs);
@@ -153,16 +154,6 @@ export class Controller {
 }
 
 class ReconcileTimeoutError extends Error {}
-
-/** `work`, rejected with the signal's reason when it aborts first. */
-function abandonAt<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}
 
 /** The message of an error, including the apiserver's Status message when there is one. */
 export function errorText(err: unknown): string {

@@ -7,6 +7,7 @@
 // stopped before any candidate can see the Lease expire.
 import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "@fireworkers/observability";
+import { abandonOnAbort } from "./abort.ts";
 import type { Kube } from "./kube.ts";
 
 export interface LeaderElectionOptions {
@@ -92,16 +93,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       resolve();
     }
     signal?.addEventListener("abort", done, { once: true });
-  });
-}
-
-/** `work`, given up (rejected) when `signal` aborts even if the call itself ignores the signal. */
-function abandonOnAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
 }
 
