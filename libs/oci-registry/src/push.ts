@@ -1,9 +1,25 @@
 // Pushes an assembled image: the base's layers (skipped if present, mounted from the base repository on
 // the same registry, else copied), the new layer, the config, and the manifest LAST, so a tag never
 // points at an image whose blobs are not all there (the registry also refuses a manifest with unknown blobs).
-import type { BuiltImage, Descriptor, Layer } from "@fireworkers/image-layer";
-import type { ImageReference, RegistryClient } from "@fireworkers/oci-registry";
 import type { Logger } from "@fireworkers/observability";
+import type { RegistryClient } from "./client.ts";
+import type { ImageReference } from "./reference.ts";
+
+// The shapes pushImage needs, structurally: @fireworkers/image-layer's BuiltImage, Layer and Descriptor fit them.
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+export interface Layer {
+  digest: string;
+  size: number;
+  bytes: Buffer;
+}
+export interface BuiltImage {
+  config: { descriptor: Descriptor; bytes: Buffer };
+  manifest: { descriptor: Descriptor; bytes: Buffer };
+}
 
 export interface BaseSource {
   client: RegistryClient;

@@ -1,4 +1,4 @@
-// The cluster and the platform the e2e project's global setup provides (libs/cluster/src/vitest-global-setup.ts).
+// The cluster and the platform the e2e project's global setup provides (tools/cluster/src/vitest-global-setup.ts).
 import { inject } from "vitest";
 import { kubeView } from "./kube.ts";
 

@@ -5,11 +5,9 @@
 //   BASE_IMAGE_REF_FILE    also write `<repository>@<digest>` there (optional)
 // Prints `<repository>@<digest>` on stdout: reference the base by that digest (BASE_IMAGE).
 import { writeFileSync } from "node:fs";
-import { parseReference } from "@fireworkers/oci-registry";
+import { parseReference, pushImage, registryClient, registrySettingsFromEnv } from "@fireworkers/oci-registry";
 import { createLogger } from "@fireworkers/observability";
 import { buildBaseImage } from "../base-image/build-base-image.ts";
-import { pushImage } from "../push-image.ts";
-import { registryClient, registrySettingsFromEnv } from "../registry-client.ts";
 
 const log = createLogger("push-base-image");
 try {

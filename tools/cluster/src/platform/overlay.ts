@@ -13,7 +13,7 @@ function imageEntry(name: string, ref: string): string {
 
 export function localComponent(images: PlatformImages): string {
   return [
-    "# Written by `make up` (libs/cluster/src/platform/overlay.ts) after pushing the images: do not edit.\n",
+    "# Written by `make up` (tools/cluster/src/platform/overlay.ts) after pushing the images: do not edit.\n",
     "apiVersion: kustomize.config.k8s.io/v1alpha1\n",
     "kind: Component\n",
     "images:\n",

@@ -2,12 +2,7 @@
 // package manager. workerd (a glibc PIE, libc++ linked statically) needs only glibc, and CA certificates
 // at start-up (it refuses to start without them, even for loopback only). Node also needs libstdc++ and
 // libgcc_s.
-import type { TarEntry } from "@fireworkers/image-layer";
-
-/** The non-root user the pods run as (distroless' "nonroot" id). */
-export const RUNTIME_UID = 65532;
-export const WORKERD_PATH = "usr/local/bin/workerd";
-export const NODE_PATH = "usr/local/bin/node";
+import { RUNTIME_UID, type TarEntry } from "@fireworkers/image-layer";
 
 export interface HostFile {
   imagePath: string;

@@ -8,8 +8,8 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { createLayer, imageConfig, imageManifest, type BuiltImage, type Layer, type TarEntry } from "@fireworkers/image-layer";
-import { generatedEntries, HOST_FILES, NODE_HOST_FILES, NODE_PATH, RUNTIME_UID, WORKERD_PATH, type HostFile } from "./files.ts";
+import { createLayer, imageConfig, imageManifest, NODE_PATH, RUNTIME_UID, WORKERD_PATH, type BuiltImage, type Layer, type TarEntry } from "@fireworkers/image-layer";
+import { generatedEntries, HOST_FILES, NODE_HOST_FILES, type HostFile } from "./files.ts";
 
 export interface BaseImage extends BuiltImage {
   layer: Layer;

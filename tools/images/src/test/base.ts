@@ -1,8 +1,7 @@
 // Pushes the runtime base image (built once per test file) to a test registry; returns it by digest.
-import { RegistryClient, type Credentials } from "@fireworkers/oci-registry";
+import { pushImage, RegistryClient, type Credentials } from "@fireworkers/oci-registry";
 import { createLogger } from "@fireworkers/observability";
 import { buildBaseImage, type BaseImage } from "../base-image/build-base-image.ts";
-import { pushImage } from "../push-image.ts";
 
 let built: BaseImage | undefined;
 export const baseImage = () => (built ??= buildBaseImage());

@@ -10,12 +10,10 @@
 // Prints one `<repository>@<digest>` line per image.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseReference } from "@fireworkers/oci-registry";
+import { parseReference, pushImage, registryClient, registrySettingsFromEnv } from "@fireworkers/oci-registry";
 import { createLogger } from "@fireworkers/observability";
 import { buildAppImage } from "../app-image/build-app-image.ts";
 import { buildNodeBaseImage } from "../base-image/build-base-image.ts";
-import { pushImage } from "../push-image.ts";
-import { registryClient, registrySettingsFromEnv } from "../registry-client.ts";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
 const log = createLogger("push-app-images");

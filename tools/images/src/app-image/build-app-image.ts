@@ -5,8 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { createLayer, imageConfig, imageManifest, type BuiltImage, type Layer, type TarEntry } from "@fireworkers/image-layer";
-import { RUNTIME_UID } from "../base-image/files.ts";
+import { createLayer, imageConfig, imageManifest, RUNTIME_UID, type BuiltImage, type Layer, type TarEntry } from "@fireworkers/image-layer";
 import { appEntrypoint, isPackageFile, isRuntimeSource } from "./app-files.ts";
 
 export interface AppImage extends BuiltImage {

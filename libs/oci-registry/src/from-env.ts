@@ -1,7 +1,8 @@
 // A registry client configured from the environment: credentials from the dockerconfigjson file
 // (REGISTRY_AUTH_FILE, the mounted kubernetes.io/dockerconfigjson Secret) and the plain-HTTP list.
-import { credentialsFromFile, RegistryClient } from "@fireworkers/oci-registry";
 import type { Logger } from "@fireworkers/observability";
+import { RegistryClient } from "./client.ts";
+import { credentialsFromFile } from "./docker-config.ts";
 
 export interface RegistrySettings {
   authFile?: string;

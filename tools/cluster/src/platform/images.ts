@@ -16,11 +16,12 @@ export interface PlatformImages {
   jobBuilder: string;
 }
 
-/** Sources that end up in an image; tests, fixtures and the cluster/test tooling do not. */
+/** What the images are made of: the product's sources (apps/, libs/) and the image builder (tools/images);
+ * not tests, fixtures, or the rest of the tooling. */
 export function inputsHash(root = REPO_ROOT): string {
-  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "--", "apps", "libs", "package-lock.json", "scripts/ensure-node.sh"], { cwd: root, encoding: "utf8" })
+  const files = execFileSync("git", ["ls-files", "-co", "--exclude-standard", "--", "apps", "libs", "tools/images", "package-lock.json", "scripts/ensure-node.sh"], { cwd: root, encoding: "utf8" })
     .split("\n")
-    .filter((f) => f && !/\.test\.ts$|\/test\/|\/fixtures\/|\/testdata\/|^libs\/(cluster|testenv)\//.test(f) && existsSync(join(root, f)))
+    .filter((f) => f && !/\.test\.ts$|\/test\/|\/fixtures\/|\/testdata\//.test(f) && existsSync(join(root, f)))
     .sort();
   const h = createHash("sha256");
   for (const f of files) h.update(f).update("\0").update(readFileSync(join(root, f))).update("\0");
