@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { probe } from "@fireworkers/testenv";
 import { clusterConfig, clusterPaths } from "./config.ts";
 import { alive } from "./host.ts";
-import { cleanLeftovers, FAILED_MARK, READY_MARK, STOPPED_MARK, supervise, type ClusterInfo } from "./supervisor.ts";
+import { cleanLeftovers, FAILED_MARK, READY_MARK, STOPPED_MARK, supervise, type ClusterInfo } from "./supervisor/index.ts";
 
 const cfg = clusterConfig();
 const paths = clusterPaths(cfg.dir);

@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { goBinary, probe, startProcess, startRegistry, type RunningProcess } from "@fireworkers/testenv";
+import { apiserverArgs, auditPolicy, controllerManagerArgs, etcdArgs, goBinary, probe, startProcess, startRegistry, type RunningProcess } from "@fireworkers/testenv";
 import { clusterPaths, type ClusterConfig } from "./config.ts";
 import { writeKubeconfig, type Pki } from "./pki.ts";
 
@@ -26,20 +26,7 @@ export function startEtcd({ cfg, paths }: Ctx): Promise<RunningProcess> {
   return startProcess({
     name: "etcd",
     command: goBinary("etcd"),
-    args: [
-      "--name=fireworkers",
-      `--data-dir=${paths.etcd}`,
-      `--listen-client-urls=${url}`,
-      `--advertise-client-urls=${url}`,
-      `--listen-peer-urls=${peer}`,
-      `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=fireworkers=${peer}`,
-      "--listen-metrics-urls=",
-      // A local, disposable cluster: fsync costs far more than it protects here.
-      "--unsafe-no-fsync",
-      "--log-level=warn",
-      "--quota-backend-bytes=4294967296",
-    ],
+    args: etcdArgs({ name: "fireworkers", dataDir: paths.etcd, clientUrl: url, peerUrl: peer }, ["--listen-metrics-urls=", "--quota-backend-bytes=4294967296"]),
     logDir: paths.logs,
     ready: async () => (await probe(`${url}/health`)) === 200,
   });
@@ -47,50 +34,46 @@ export function startEtcd({ cfg, paths }: Ctx): Promise<RunningProcess> {
 
 export function startApiserver(ctx: Ctx): Promise<RunningProcess> {
   const { cfg, paths, pki } = ctx;
-  const auditPolicy = join(paths.run, "audit-policy.json");
+  const auditPolicyFile = join(paths.run, "audit-policy.json");
   writeFileSync(
-    auditPolicy,
-    JSON.stringify({
-      apiVersion: "audit.k8s.io/v1",
-      kind: "Policy",
-      omitStages: ["RequestReceived"],
+    auditPolicyFile,
+    JSON.stringify(
       // The node's own chatter (leases, node status) would drown the rest.
-      rules: [
+      auditPolicy([
         { level: "None", users: [`system:node:${cfg.nodeName}`, "system:kube-proxy"], verbs: ["get", "list", "watch", "update", "patch"] },
         { level: "None", resources: [{ group: "coordination.k8s.io", resources: ["leases"] }] },
-        { level: "Metadata" },
-      ],
-    }),
+      ]),
+    ),
   );
   return startProcess({
     name: "kube-apiserver",
     command: goBinary("kube-apiserver"),
-    args: [
-      `--etcd-servers=http://127.0.0.1:${cfg.etcdPort}`,
-      `--bind-address=${cfg.nodeIp}`,
-      `--advertise-address=${cfg.nodeIp}`,
-      `--secure-port=${cfg.apiPort}`,
-      `--cert-dir=${paths.pki}`,
-      `--tls-cert-file=${pki.apiserverCert}`,
-      `--tls-private-key-file=${pki.apiserverKey}`,
-      `--client-ca-file=${pki.caCert}`,
-      `--service-cluster-ip-range=${cfg.serviceCidr}`,
-      "--allow-privileged=true",
-      `--service-account-issuer=https://kubernetes.default.svc.${cfg.clusterDomain}`,
-      `--service-account-key-file=${pki.saPub}`,
-      `--service-account-signing-key-file=${pki.saKey}`,
-      `--token-auth-file=${pki.tokensCsv}`,
-      "--authorization-mode=Node,RBAC",
-      "--enable-admission-plugins=NodeRestriction",
-      "--kubelet-preferred-address-types=InternalIP,Hostname",
-      `--audit-policy-file=${auditPolicy}`,
-      `--audit-log-path=${join(paths.logs, "kube-audit.jsonl")}`,
-      "--audit-log-format=json",
-      "--audit-log-mode=batch",
-      "--audit-log-batch-max-wait=1s",
-      "--audit-log-maxsize=100",
-      "--audit-log-maxbackup=1",
-    ],
+    args: apiserverArgs(
+      {
+        etcdUrl: `http://127.0.0.1:${cfg.etcdPort}`,
+        address: cfg.nodeIp,
+        securePort: cfg.apiPort,
+        certDir: paths.pki,
+        serviceCidr: cfg.serviceCidr,
+        clusterDomain: cfg.clusterDomain,
+        serviceAccountKey: pki.saKey,
+        serviceAccountPub: pki.saPub,
+        tokenAuthFile: pki.tokensCsv,
+        authorizationMode: "Node,RBAC",
+        auditPolicyFile,
+        auditLogPath: join(paths.logs, "kube-audit.jsonl"),
+      },
+      [
+        `--tls-cert-file=${pki.apiserverCert}`,
+        `--tls-private-key-file=${pki.apiserverKey}`,
+        `--client-ca-file=${pki.caCert}`,
+        "--enable-admission-plugins=NodeRestriction",
+        "--kubelet-preferred-address-types=InternalIP,Hostname",
+        // The log lives as long as the cluster's state: bound it.
+        "--audit-log-maxsize=100",
+        "--audit-log-maxbackup=1",
+      ],
+    ),
     logDir: paths.logs,
     timeoutMs: 120_000,
     ready: async () => (await probe(`${apiUrl(cfg)}/readyz`, adminHeaders(ctx))) === 200,
@@ -109,23 +92,13 @@ export function startControllerManager(ctx: Ctx): Promise<RunningProcess> {
   return startProcess({
     name: "kube-controller-manager",
     command: goBinary("kube-controller-manager"),
-    args: [
-      `--kubeconfig=${kubeconfig}`,
-      `--authentication-kubeconfig=${kubeconfig}`,
-      `--authorization-kubeconfig=${kubeconfig}`,
-      "--leader-elect=false",
-      "--bind-address=127.0.0.1",
-      "--secure-port=10257",
+    args: controllerManagerArgs({ kubeconfig, securePort: 10257, serviceAccountKey: pki.saKey, rootCaFile: pki.caCert }, [
       // One service account per controller, as the bootstrap RBAC policy expects.
       "--use-service-account-credentials=true",
-      `--service-account-private-key-file=${pki.saKey}`,
-      `--root-ca-file=${pki.caCert}`,
       `--cluster-signing-cert-file=${pki.caCert}`,
       `--cluster-signing-key-file=${pki.caKey}`,
       `--service-cluster-ip-range=${cfg.serviceCidr}`,
-      "--controllers=*",
-      "--concurrent-gc-syncs=5",
-    ],
+    ]),
     logDir: paths.logs,
     ready: async () => (await probe("https://127.0.0.1:10257/healthz")) === 200,
   });

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { clusterConfig, clusterPaths } from "./config.ts";
 import { readPlatform, type Platform } from "./platform/platform.ts";
-import type { ClusterInfo } from "./supervisor.ts";
+import type { ClusterInfo } from "./supervisor/index.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { goBinary } from "./binaries.ts";
+import { apiserverArgs, auditPolicy, controllerManagerArgs, etcdArgs } from "./control-plane.ts";
 import { REPO_ROOT } from "./paths.ts";
 import { freePort } from "./ports.ts";
 import { probe } from "./probe.ts";
@@ -35,17 +36,7 @@ export async function startKube(dir: string, logDir: string): Promise<{ info: Ku
     await startProcess({
       name: "etcd",
       command: goBinary("etcd"),
-      args: [
-        "--name=etcd",
-        `--data-dir=${join(dir, "etcd")}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-advertise-peer-urls=http://127.0.0.1:${peerPort}`,
-        `--initial-cluster=etcd=http://127.0.0.1:${peerPort}`,
-        "--unsafe-no-fsync",
-        "--log-level=warn",
-      ],
+      args: etcdArgs({ name: "etcd", dataDir: join(dir, "etcd"), clientUrl: etcdUrl, peerUrl: `http://127.0.0.1:${peerPort}` }),
       logDir,
       ready: async () => (await probe(`${etcdUrl}/health`)) === 200,
     }),
@@ -64,37 +55,31 @@ export async function startKube(dir: string, logDir: string): Promise<{ info: Ku
   writeFileSync(saKey, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
   writeFileSync(saPub, publicKey.export({ type: "spki", format: "pem" }));
   const auditLog = join(logDir, "kube-audit.jsonl");
-  writeFileSync(
-    join(dir, "audit-policy.json"),
-    JSON.stringify({ apiVersion: "audit.k8s.io/v1", kind: "Policy", omitStages: ["RequestReceived"], rules: [{ level: "Metadata" }] }),
-  );
+  writeFileSync(join(dir, "audit-policy.json"), JSON.stringify(auditPolicy()));
 
   const server = `https://127.0.0.1:${apiPort}`;
   processes.push(
     await startProcess({
       name: "kube-apiserver",
       command: goBinary("kube-apiserver"),
-      args: [
-        `--etcd-servers=${etcdUrl}`,
-        "--bind-address=127.0.0.1",
-        "--advertise-address=127.0.0.1",
+      args: apiserverArgs(
+        {
+          etcdUrl,
+          address: "127.0.0.1",
+          securePort: apiPort,
+          certDir: join(dir, "pki"),
+          serviceCidr: "10.0.0.0/24",
+          clusterDomain: "cluster.local",
+          serviceAccountKey: saKey,
+          serviceAccountPub: saPub,
+          tokenAuthFile: join(dir, "tokens.csv"),
+          authorizationMode: "RBAC",
+          auditPolicyFile: join(dir, "audit-policy.json"),
+          auditLogPath: auditLog,
+        },
         // A loopback advertise address fails Endpoints validation; nothing here needs the kubernetes Service's endpoints.
-        "--endpoint-reconciler-type=none",
-        `--secure-port=${apiPort}`,
-        `--cert-dir=${join(dir, "pki")}`,
-        "--service-cluster-ip-range=10.0.0.0/24",
-        "--allow-privileged=true",
-        "--service-account-issuer=https://kubernetes.default.svc.cluster.local",
-        `--service-account-key-file=${saPub}`,
-        `--service-account-signing-key-file=${saKey}`,
-        `--token-auth-file=${join(dir, "tokens.csv")}`,
-        "--authorization-mode=RBAC",
-        `--audit-policy-file=${join(dir, "audit-policy.json")}`,
-        `--audit-log-path=${auditLog}`,
-        "--audit-log-format=json",
-        "--audit-log-mode=batch",
-        "--audit-log-batch-max-wait=1s",
-      ],
+        ["--endpoint-reconciler-type=none"],
+      ),
       logDir,
       timeoutMs: 120_000,
       ready: async () => (await probe(`${server}/readyz`, { authorization: `Bearer ${token}` })) === 200,
@@ -116,19 +101,7 @@ export async function startKube(dir: string, logDir: string): Promise<{ info: Ku
     await startProcess({
       name: "kube-controller-manager",
       command: goBinary("kube-controller-manager"),
-      args: [
-        `--kubeconfig=${kcmKubeconfig}`,
-        `--authentication-kubeconfig=${kcmKubeconfig}`,
-        `--authorization-kubeconfig=${kcmKubeconfig}`,
-        "--leader-elect=false",
-        "--bind-address=127.0.0.1",
-        `--secure-port=${kcmPort}`,
-        `--service-account-private-key-file=${saKey}`,
-        `--root-ca-file=${caFile}`,
-        "--controllers=*",
-        // Tests create and delete much in little time: react at once.
-        "--concurrent-gc-syncs=5",
-      ],
+      args: controllerManagerArgs({ kubeconfig: kcmKubeconfig, securePort: kcmPort, serviceAccountKey: saKey, rootCaFile: caFile }),
       logDir,
       timeoutMs: 60_000,
       ready: async () => (await probe(`https://127.0.0.1:${kcmPort}/healthz`)) === 200,

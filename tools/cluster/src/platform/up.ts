@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { kubectl, REPO_ROOT } from "@fireworkers/testenv";
 import { clusterConfig, clusterPaths } from "../config.ts";
-import type { ClusterInfo } from "../supervisor.ts";
+import type { ClusterInfo } from "../supervisor/index.ts";
 import { ensureAccount } from "./account.ts";
 import { ensureImages } from "./images.ts";
 import { writeLocalComponent } from "./overlay.ts";
