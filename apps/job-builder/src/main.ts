@@ -8,11 +8,11 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { JobBuilder } from "@fireworkers/crd-types";
+import { registrySettingsFromEnv } from "@fireworkers/oci-registry";
 import { createLogger } from "@fireworkers/observability";
 import { createS3Client, s3ConfigFromEnv } from "@fireworkers/storage";
 import { buildBundleImage } from "./build.ts";
 import { applyImageStatus, createKube, getJobBuilder, readJobBuilderFile } from "./job-builder-object.ts";
-import { registrySettingsFromEnv } from "./registry-client.ts";
 
 const DEFAULT_TERMINATION_LOG = "/dev/termination-log";
 const log = createLogger("job-builder");

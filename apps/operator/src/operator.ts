@@ -48,15 +48,19 @@ export interface Operator {
 export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metrics, log: Logger): Operator {
   const caches = createCaches(kube, log);
   const s3Config = s3ConfigFromEnv();
-  const ctx: ReconcileContext = { config, kube, caches, metrics, log, s3: createS3Client(s3Config), bucket: s3Config.bucket, now: () => new Date() };
+  const ctx: Omit<ReconcileContext, "signal"> = { config, kube, caches, metrics, log, s3: createS3Client(s3Config), bucket: s3Config.bucket, now: () => new Date() };
 
-  const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<ReconcileResult>) =>
-    new Controller(kind, (name) => reconcile(ctx, name), log, metrics);
-  const accounts = controller("WorkerAccount", reconcileAccount);
-  const versions = controller("WorkerVersion", reconcileVersion);
-  const releases = controller("WorkerRelease", reconcileRelease);
-  const jobBuilders = controller("JobBuilder", reconcileJobBuilder);
-  const bundles = controller("WorkerBundle", reconcileBundle);
+  const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<ReconcileResult>, cache: { get(name: string): KubeObject | undefined }) =>
+    new Controller(kind, (name, { signal, log }) => reconcile({ ...ctx, signal, log }, name), log, metrics, {
+      reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
+      get: (name) => cache.get(name),
+      event: async (involved, type, reason, message) => void (await kube.event(involved, type, reason, message)),
+    });
+  const accounts = controller("WorkerAccount", reconcileAccount, caches.accounts);
+  const versions = controller("WorkerVersion", reconcileVersion, caches.versions);
+  const releases = controller("WorkerRelease", reconcileRelease, caches.releases);
+  const jobBuilders = controller("JobBuilder", reconcileJobBuilder, caches.jobBuilders);
+  const bundles = controller("WorkerBundle", reconcileBundle, caches.bundles);
   const controllers = [accounts, versions, releases, jobBuilders, bundles];
 
   const name = (o: KubeObject) => o.metadata?.name;
