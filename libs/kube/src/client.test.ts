@@ -93,6 +93,42 @@ describe("KubeClient", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("ends a watch that receives a garbled line as Unavailable (no uncaught exception)", async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(JSON.stringify({ type: "ADDED", object: { metadata: { name: "a" } } }) + "\n");
+      res.write("{not json\n");
+    });
+    const seen: string[] = [];
+    const ended = new Promise<unknown>((resolve) => {
+      void client(url).watch(KINDS.Secret, {}, (type, o) => seen.push(`${type} ${o.metadata?.name}`), resolve);
+    });
+    const err = await ended;
+    expect(seen).toEqual(["ADDED a"]);
+    expect(err).toBeInstanceOf(Unavailable);
+    expect((err as Unavailable).message).toMatch(/^watch Secret: garbled event: /);
+  });
+
+  it("ends a watch whose handler throws as Unavailable", async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(JSON.stringify({ type: "ADDED", object: { metadata: { name: "a" } } }) + "\n");
+    });
+    const ended = new Promise<unknown>((resolve) => {
+      void client(url).watch(
+        KINDS.Secret,
+        {},
+        () => {
+          throw new Error("handler bug");
+        },
+        resolve,
+      );
+    });
+    const err = await ended;
+    expect(err).toBeInstanceOf(Unavailable);
+    expect((err as Unavailable).message).toBe("watch Secret: event handler failed: handler bug");
+  });
+
   it("maps answers to the error taxonomy: 403 Forbidden, 409 Conflict, 422 Invalid, 503 Unavailable", async () => {
     for (const [code, type] of [
       [403, Forbidden],

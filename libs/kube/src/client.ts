@@ -227,10 +227,16 @@ export class KubeClient {
         const lines = createInterface(Readable.fromWeb(response.body));
         lines.on("line", (line) => {
           if (!line || ended) return;
-          const event = JSON.parse(line) as { type: WatchEventType | "ERROR"; object: T };
-          // ERROR carries a metav1.Status (410 Gone when resourceVersion is too old).
-          if (event.type === "ERROR") end(errorFromStatus(what, Number((event.object as { code?: number }).code ?? 500), event.object));
-          else onEvent(event.type, event.object);
+          // A garbled line or a throwing handler would be an uncaught exception in this listener: end the
+          // watch as Unavailable instead, so the caller (ListWatch) relists.
+          try {
+            const event = JSON.parse(line) as { type: WatchEventType | "ERROR"; object: T };
+            // ERROR carries a metav1.Status (410 Gone when resourceVersion is too old).
+            if (event.type === "ERROR") end(errorFromStatus(what, Number((event.object as { code?: number }).code ?? 500), event.object));
+            else onEvent(event.type, event.object);
+          } catch (err) {
+            end(new Unavailable(`${what}: ${err instanceof SyntaxError ? "garbled event" : "event handler failed"}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err }));
+          }
         });
         lines.on("close", () => end());
         lines.on("error", (err) => end(controller.signal.aborted ? undefined : errorFromCause(what, err)));
