@@ -129,6 +129,15 @@ describe("KubeClient", () => {
     expect((err as Unavailable).message).toBe("watch Secret: event handler failed: handler bug");
   });
 
+  it("names a namespace in an Event's involvedObject only for namespaced kinds", async () => {
+    const { url, seen } = await serve(status(201));
+    await client(url).event({ apiVersion: "v1", kind: "Namespace", metadata: { name: "tenant" } }, "Normal", "R", "m");
+    await client(url).event({ apiVersion: "v1", kind: "Secret", metadata: { name: "s" } }, "Normal", "R", "m");
+    const involved = seen.map((r) => (JSON.parse(r.body) as { involvedObject: { namespace?: string } }).involvedObject);
+    expect(involved[0]).not.toHaveProperty("namespace");
+    expect(involved[1]!.namespace).toBe("ns");
+  });
+
   it("maps answers to the error taxonomy: 403 Forbidden, 409 Conflict, 422 Invalid, 503 Unavailable", async () => {
     for (const [code, type] of [
       [403, Forbidden],

@@ -175,7 +175,8 @@ export class KubeClient {
         apiVersion: involved.apiVersion,
         kind: involved.kind,
         name: involved.metadata?.name,
-        namespace: this.namespace,
+        // Cluster-scoped objects (a CRD, a Namespace) have no namespace; naming one would point at nothing.
+        namespace: Object.values(KINDS).some((k) => k.apiVersion === involved.apiVersion && k.kind === involved.kind && !k.namespaced) ? undefined : this.namespace,
         uid: involved.metadata?.uid,
         resourceVersion: involved.metadata?.resourceVersion,
       },
