@@ -39,6 +39,9 @@ export const forbidden = () => one(403, 10000, "Authentication error");
 
 export const noRoute = () => one(404, 7003, "No route for that URI");
 
+/** A known path with a method it does not declare: 405, code 7001, with the Allow header (plugins/errors.ts). */
+export const methodNotAllowed = (method: string) => one(405, 7001, `Method ${method} not allowed for this route`);
+
 /** 10021 is Cloudflare's "invalid script / validation" code. The message names the offending field.
  * (wrangler treats a 10021 message containing "startup" as a startup-limit failure: never use that word.) */
 export const invalid = (message: string) => one(400, 10021, message);
