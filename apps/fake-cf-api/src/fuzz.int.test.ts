@@ -74,7 +74,8 @@ describe("fuzzing the API with schemathesis", () => {
             "--report-dir",
             reportDir,
           ],
-          { env: { ...process.env, FUZZ_TOKEN: token, FUZZ_ACCOUNT_ID: account }, maxBuffer: 256 << 20 },
+          // cwd: schemathesis keeps a .schemathesis/ cache in its working directory, not in the repository.
+          { cwd: reportDir, env: { ...process.env, FUZZ_TOKEN: token, FUZZ_ACCOUNT_ID: account }, maxBuffer: 256 << 20 },
           (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}\n${stderr}` }),
         );
       });
