@@ -1,4 +1,4 @@
-import type { V1Deployment, V1Ingress, V1Secret, V1Service, V2HorizontalPodAutoscaler } from "@kubernetes/client-node";
+import type { Deployment, HorizontalPodAutoscaler, Ingress, Secret, Service } from "@fireworkers/kube";
 import { LABELS, type WorkerBundle } from "@fireworkers/crd-types";
 import { HOST_SUFFIX_ENV } from "@fireworkers/workerd-config";
 import type { OperatorConfig } from "../config.ts";
@@ -10,11 +10,11 @@ export const SECRETS_HASH_ANNOTATION = "api.cf-worker/secrets-hash";
 type WorkloadConfig = Pick<OperatorConfig, "baseDomain" | "ingressClassName" | "routerPort" | "firstWorkerPort">;
 
 export interface Workloads {
-  deployment: V1Deployment;
-  service: V1Service;
-  ingress: V1Ingress;
+  deployment: Deployment;
+  service: Service;
+  ingress: Ingress;
   /** Only when the account asks for autoscaling; then the Deployment leaves `replicas` to it. */
-  autoscaler?: V2HorizontalPodAutoscaler;
+  autoscaler?: HorizontalPodAutoscaler;
 }
 
 /** The workerd container's resources when the account sets none. */
@@ -25,7 +25,7 @@ export const DEFAULT_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, lim
  * them (uid + resourceVersion), so pods roll, yet reveals nothing of the values — a hash of the data
  * itself would let anyone who can read Deployments guess low-entropy secrets offline.
  */
-export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, V1Secret>): string {
+export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, Secret>): string {
   const refs = (bundle.spec.workers ?? []).map((w) => w.secretRef).filter((r): r is string => Boolean(r)).sort();
   const revisions = refs.map((name) => [name, secrets.get(name)?.metadata?.uid ?? null, secrets.get(name)?.metadata?.resourceVersion ?? null]);
   return sha256(canonicalJson(revisions)).slice(0, 32);
@@ -35,7 +35,7 @@ export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, V
  * Deployment + Service + Ingress serving a bundle's image. Undefined while the bundle has no image
  * (nothing built yet, or no script deployed), so the workloads are removed.
  */
-export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<string, V1Secret>, config: WorkloadConfig): Workloads | undefined {
+export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<string, Secret>, config: WorkloadConfig): Workloads | undefined {
   const image = bundle.spec.image;
   const workers = bundle.spec.workers ?? [];
   if (!image || workers.length === 0) return undefined;
@@ -46,7 +46,7 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
   const owner = [controllerRef(bundle)];
   const workerPort = (n: number) => config.firstWorkerPort + n;
 
-  const deployment: V1Deployment = {
+  const deployment: Deployment = {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, labels, ownerReferences: owner },
@@ -89,21 +89,21 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
     },
   };
 
-  const service: V1Service = {
+  const service: Service = {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name, labels, ownerReferences: owner },
     spec: {
       selector,
       ports: [
-        { name: "http", port: 80, targetPort: "router" as never },
-        ...workers.map((w) => ({ name: `w${w.workerNumber}`, port: workerPort(w.workerNumber), targetPort: workerPort(w.workerNumber) as never })),
+        { name: "http", port: 80, targetPort: "router" },
+        ...workers.map((w) => ({ name: `w${w.workerNumber}`, port: workerPort(w.workerNumber), targetPort: workerPort(w.workerNumber) })),
       ],
     },
   };
 
   const backend = { service: { name, port: { name: "http" } } };
-  const ingress: V1Ingress = {
+  const ingress: Ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: { name, labels, ownerReferences: owner },
@@ -121,7 +121,7 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
     },
   };
   const scaling = bundle.spec.autoscaling;
-  const autoscaler: V2HorizontalPodAutoscaler | undefined = scaling && {
+  const autoscaler: HorizontalPodAutoscaler | undefined = scaling && {
     apiVersion: "autoscaling/v2",
     kind: "HorizontalPodAutoscaler",
     metadata: { name, labels, ownerReferences: owner },

@@ -10,10 +10,14 @@ import { bufferFromFileOrString, KubeConfig } from "@kubernetes/client-node";
 
 type Dispatcher = NonNullable<ReturnType<import("@kubernetes/client-node").RequestContext["getDispatcher"]>>;
 
-/** Makes every API client and Watch built from `kc` share keep-alive connections. Returns `kc`. */
+const shared = new WeakSet<KubeConfig>();
+
+/** Makes every request made with `kc` share keep-alive connections (once per KubeConfig). Returns `kc`. */
 export function shareConnections(kc: KubeConfig): KubeConfig {
+  if (shared.has(kc)) return kc;
+  shared.add(kc);
   const apply = kc.applySecurityAuthentication.bind(kc);
-  let shared: { key: string; dispatcher: Dispatcher } | undefined;
+  let current: { key: string; dispatcher: Dispatcher } | undefined;
   kc.applySecurityAuthentication = async (context) => {
     await apply(context);
     const fresh = context.getDispatcher();
@@ -29,14 +33,14 @@ export function shareConnections(kc: KubeConfig): KubeConfig {
       bufferFromFileOrString(user?.certFile, user?.certData),
       bufferFromFileOrString(user?.keyFile, user?.keyData),
     ]);
-    if (shared?.key !== key) {
+    if (current?.key !== key) {
       // In-flight requests on the old Agent finish; it closes afterwards.
-      void shared?.dispatcher.close().catch(() => undefined);
-      shared = { key, dispatcher: fresh };
+      void current?.dispatcher.close().catch(() => undefined);
+      current = { key, dispatcher: fresh };
       return;
     }
     // The Agent the library just built has no connection yet: dropping it costs nothing.
-    context.setDispatcher(shared.dispatcher);
+    context.setDispatcher(current.dispatcher);
   };
   return kc;
 }

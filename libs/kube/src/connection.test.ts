@@ -1,6 +1,6 @@
 import { KubeConfig, RequestContext, HttpMethod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { shareConnections } from "./shared-connections.ts";
+import { shareConnections } from "./connection.ts";
 
 const ca = (n: number) => Buffer.from(`-----BEGIN CERTIFICATE-----\nfake${n}\n-----END CERTIFICATE-----\n`).toString("base64");
 
