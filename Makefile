@@ -13,14 +13,14 @@ export NX_DAEMON := false
 export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help setup deps debian go-tools lint typecheck test test-unit test-integration env crds api-token \
+.PHONY: help setup deps debian go-tools python lint typecheck test test-unit test-integration env crds api-token \
 	base-image app-images bench bench-image bench-operator bench-upload bench-e2e setup-cluster up up-cluster down cluster-status e2e \
 	deploy undeploy
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-setup: deps debian go-tools ## install everything the tests need (idempotent)
+setup: deps debian go-tools python ## install everything the tests need (idempotent)
 
 deps: node_modules/.package-lock.json ## npm dependencies from the lockfile
 
@@ -30,6 +30,9 @@ node_modules/.package-lock.json: package-lock.json
 
 debian: ## Debian packages: docker-registry, containerd, runc, htpasswd, busybox-static
 	scripts/setup-debian.sh
+
+python: ## schemathesis (the API fuzzer), pinned in tools/fuzz/requirements.txt, in a venv under the cache dir
+	scripts/setup-python.sh >/dev/null
 
 go-tools: ## etcd, kube-apiserver, kube-controller-manager, kubectl, versitygw from the Go module proxy (cached)
 	scripts/go-tools.sh >/dev/null

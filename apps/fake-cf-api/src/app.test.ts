@@ -37,6 +37,26 @@ describe("fake-cf-api (offline)", () => {
     await app.close();
   });
 
+  it("answers an undeclared method on a known path with 405, code 7001 and an Allow header, before authentication", async () => {
+    const app = offlineApp();
+    for (const method of ["TRACE", "QUERY", "POST"] as const) {
+      const res = await app.inject({ method, url: "/client/v4/accounts/acc/workers/scripts/hello/secrets?x=1" });
+      expect(res.statusCode, method).toBe(405);
+      expect(res.headers.allow).toBe("GET, HEAD, PUT");
+      expect(res.json()).toEqual({ success: false, errors: [{ code: 7001, message: `Method ${method} not allowed for this route` }], messages: [], result: null });
+    }
+    await app.close();
+  });
+
+  it("refuses a page number beyond 2^31-1 (2.7e21 would come back as a float)", async () => {
+    const app = offlineApp();
+    await app.ready();
+    const doc = (await app.inject({ url: "/openapi.json" })).json();
+    const page = doc.paths["/client/v4/memberships"].get.parameters.find((p: { name: string }) => p.name === "page");
+    expect(page.schema).toMatchObject({ type: "integer", minimum: 1, maximum: 2147483647 });
+    await app.close();
+  });
+
   it("refuses a request without a bearer token with 10000 before touching Kubernetes", async () => {
     const app = offlineApp();
     const res = await app.inject({ url: "/client/v4/accounts/acc/workers/services/hello" });
@@ -57,7 +77,7 @@ describe("fake-cf-api (offline)", () => {
     const app = offlineApp();
     await app.ready();
     const doc = (await app.inject({ url: "/openapi.json" })).json();
-    expect(doc.openapi).toBe("3.0.3");
+    expect(doc.openapi).toBe("3.1.0");
     const upload = doc.paths["/client/v4/accounts/{accountId}/workers/scripts/{scriptName}"].put;
     expect(upload.requestBody.content["multipart/form-data"].schema.properties.metadata.properties.main_module).toBeDefined();
     expect(doc.paths["/client/v4/accounts/{accountId}/workers/scripts/{scriptName}/deployments"].post.requestBody).toBeDefined();

@@ -12,3 +12,4 @@ export * from "./kinds/job-builder.ts";
 export * from "./kinds/worker-bundle.ts";
 export * from "./naming.ts";
 export * from "./ordering.ts";
+export * from "./quotas.ts";

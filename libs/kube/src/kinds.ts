@@ -12,6 +12,7 @@ import type {
   V1Namespace,
   V1Secret,
   V1Service,
+  V2HorizontalPodAutoscaler,
 } from "@kubernetes/client-node";
 import {
   API_VERSION,
@@ -89,6 +90,7 @@ export type Lease = Json<V1Lease>;
 export type Event = Json<CoreV1Event>;
 export type EndpointSlice = Json<V1EndpointSlice>;
 export type Namespace = Json<V1Namespace>;
+export type HorizontalPodAutoscaler = Json<V2HorizontalPodAutoscaler>;
 
 const custom = <T extends KubeObject>(definition: KindDefinition) => kind<T>(API_VERSION, definition.kind, definition.plural);
 
@@ -104,6 +106,7 @@ export const KINDS = {
   Ingress: kind<Ingress>("networking.k8s.io/v1", "Ingress", "ingresses"),
   Lease: kind<Lease>("coordination.k8s.io/v1", "Lease", "leases"),
   EndpointSlice: kind<EndpointSlice>("discovery.k8s.io/v1", "EndpointSlice", "endpointslices"),
+  HorizontalPodAutoscaler: kind<HorizontalPodAutoscaler>("autoscaling/v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers"),
   WorkerAccount: custom<WorkerAccount>(workerAccount),
   WorkerScript: custom<WorkerScript>(workerScript),
   WorkerVersion: custom<WorkerVersion>(workerVersion),

@@ -63,3 +63,14 @@ function mustExist(path: string): string {
   if (!existsSync(path)) throw new Error(`binary not found: ${path}`);
   return path;
 }
+
+let schemathesisPath: string | undefined;
+
+/** The pinned schemathesis (tools/fuzz/requirements.txt), from the venv of scripts/setup-python.sh (installed on first use). */
+export function schemathesis(): string {
+  if (schemathesisPath) return schemathesisPath;
+  const out = execFileSync(join(REPO_ROOT, "scripts/setup-python.sh"), [], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const dir = out.trim().split("\n").find((l) => l.startsWith("FUZZ_BIN_DIR="))?.slice("FUZZ_BIN_DIR=".length);
+  schemathesisPath = mustExist(join(dir ?? "", "schemathesis"));
+  return schemathesisPath;
+}

@@ -5,7 +5,7 @@ export { ctr, type ContainerdInfo } from "./containerd.ts";
 export { startRegistry, type RegistryInfo } from "./registry.ts";
 export { freePort } from "./ports.ts";
 export { probe } from "./probe.ts";
-export { goBinary, type GoBinary } from "./binaries.ts";
+export { goBinary, schemathesis, type GoBinary } from "./binaries.ts";
 export { startProcess, type RunningProcess } from "./process.ts";
 export { REPO_ROOT, CACHE_DIR } from "./paths.ts";
 export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";

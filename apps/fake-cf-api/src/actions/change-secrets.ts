@@ -7,6 +7,7 @@ import type { Binding, WorkerScript, WorkerVersion } from "@fireworkers/crd-type
 import { metadataKey, moduleKey, versionPrefix } from "@fireworkers/storage";
 import { withSecrets } from "../domain/bindings.ts";
 import { NotFound, secretEditRefused } from "../domain/errors.ts";
+import { assertQuota, quotasOf } from "../domain/quotas.ts";
 import type { TokenRecord } from "../domain/tokens.ts";
 import type { Context } from "../context.ts";
 import { brief } from "../log.ts";
@@ -33,6 +34,9 @@ export async function changeSecrets(ctx: Context, change: SecretChange): Promise
   if (!latest || !fullyDeployed) throw secretEditRefused();
   const before = await stores.secrets.read(script);
   for (const name of change.deletes) if (!Object.hasOwn(before.updated, name)) throw new NotFound("secret", name);
+  const names = new Set([...secretNames(before), ...Object.keys(change.upserts)]);
+  for (const name of change.deletes) names.delete(name);
+  assertQuota(quotasOf(await stores.accounts.get(change.accountId), ctx.config), "secretsPerScript", names.size);
 
   const after = await stores.secrets.apply(script, change.upserts, change.deletes);
   // Read again once the version number is taken: a secret change racing on another replica then lands

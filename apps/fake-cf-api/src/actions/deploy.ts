@@ -5,6 +5,7 @@ import { createdMs, type VersionShare, type WorkerDeployment, type WorkerScript,
 import { secretNamesOf } from "../domain/bindings.ts";
 import { changedSecretsSince, prunable, prunableVersions, triggeredBy, validateSplit, type WireShare } from "../domain/deployments.ts";
 import { Invalid, NotFound, secretsChanged } from "../domain/errors.ts";
+import { quotasOf } from "../domain/quotas.ts";
 import type { TokenRecord } from "../domain/tokens.ts";
 import type { Context } from "../context.ts";
 import { brief } from "../log.ts";
@@ -62,9 +63,10 @@ export async function recordDeployment(ctx: Context, script: WorkerScript, split
  * new version's: below the history size nothing can be beyond it, and nothing is listed.
  */
 export async function pruneVersions(ctx: Context, script: WorkerScript, number: number): Promise<void> {
-  const keep = ctx.config.versionHistory;
-  if (number <= keep) return;
   try {
+    // The account's versionsKept quota, VERSION_HISTORY by default.
+    const keep = quotasOf(await ctx.stores.accounts.get(script.spec.accountId), ctx.config).versionsKept;
+    if (number <= keep) return;
     const [versions, deployments] = await Promise.all([ctx.stores.versions.list(script), ctx.stores.deployments.list(script)]);
     const pruned = prunableVersions(versions, deployments, keep);
     await ctx.stores.versions.delete(pruned);

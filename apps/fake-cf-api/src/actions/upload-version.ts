@@ -9,6 +9,7 @@ import { resolveBindings } from "../domain/bindings.ts";
 import { parseUploadMetadata } from "../domain/metadata.ts";
 import type { TokenRecord } from "../domain/tokens.ts";
 import { InheritUnresolved, Invalid, NotFound } from "../domain/errors.ts";
+import { assertQuota, quotasOf } from "../domain/quotas.ts";
 import type { Context } from "../context.ts";
 import { brief } from "../log.ts";
 import { secretNames } from "../store/secrets.ts";
@@ -43,6 +44,7 @@ export async function uploadVersion(ctx: Context, r: UploadRequest): Promise<Upl
   let existing = r.mode === "version" ? await lookup : undefined;
   if (r.mode === "version" && !existing) throw new NotFound("worker", r.scriptName);
 
+  const quotas = quotasOf(r.account, config);
   const versionId = randomUUID();
   const prefix = versionPrefix(accountId, r.scriptName, versionId);
   const written: WrittenKeys = [];
@@ -55,7 +57,8 @@ export async function uploadVersion(ctx: Context, r: UploadRequest): Promise<Upl
   const early = lookup.then(readContext);
   early.catch(() => undefined);
   try {
-    const streamed = await streamModules(r.body, { client: stores.s3.client, bucket: stores.s3.bucket, prefix, limits: config.limits }, written);
+    const limits = { ...config.limits, maxScriptBytes: quotas.scriptSizeMiB * (1 << 20) };
+    const streamed = await streamModules(r.body, { client: stores.s3.client, bucket: stores.s3.bucket, prefix, limits }, written);
     if (streamed.metadataText === undefined) throw new Invalid("the upload has no 'metadata' part");
     let meta;
     try {
@@ -81,6 +84,7 @@ export async function uploadVersion(ctx: Context, r: UploadRequest): Promise<Upl
         throw new Invalid((err as Error).message);
       }
       if (resolution.unresolved.length) throw new InheritUnresolved(resolution.unresolved);
+      assertQuota(quotas, "secretsPerScript", resolution.bindings.filter((b) => b.type === "secret_text").length);
       // Secrets are per script here (one Secret the running pods read): values sent with an upload that
       // deploys nothing would change what serves now. They come with a deploy or `wrangler secret put`.
       if (r.mode === "version" && Object.keys(resolution.secretValues).length) {
@@ -109,7 +113,10 @@ export async function uploadVersion(ctx: Context, r: UploadRequest): Promise<Upl
     if (existing) {
       ({ numbers, script } = await stores.counters.nextAll(existing, [...counters]));
     } else {
-      // A first upload: the script is created with its counters already taken (one write)...
+      // A first upload: one more Worker in the account. Checked before the first Kubernetes write (what
+      // was streamed to S3 is deleted below); two first uploads racing on two replicas may both pass.
+      assertQuota(quotas, "scripts", (await stores.scripts.list([accountId])).length + 1);
+      // The script is created with its counters already taken (one write)...
       const ensured = await stores.scripts.ensure(r.account, r.scriptName, Object.fromEntries(counters.map((c) => [c, 1])));
       if (ensured.created) {
         createdScript = script = ensured.script;

@@ -89,3 +89,15 @@ export const secretEditRefused = () =>
 
 /** 10220: a rollback across secret changes serves today's secrets with older code (confirm with force). */
 export const secretsChanged = (names: string[]) => new PolicyRefused(10220, `The following secrets have changed: ${names.join(", ")}`);
+
+/** Creating one more of something the account's quota does not allow (domain/quotas.ts). Nothing was written. */
+export class QuotaExceeded extends DomainError {
+  readonly quota: string;
+  readonly limit: number;
+  constructor(quota: string, limit: number, message: string) {
+    super(message);
+    this.name = "QuotaExceeded";
+    this.quota = quota;
+    this.limit = limit;
+  }
+}

@@ -8,6 +8,7 @@ import {
   Invalid,
   NotFound,
   PolicyRefused,
+  QuotaExceeded,
   TooLarge,
   Unavailable,
 } from "../domain/errors.ts";
@@ -39,6 +40,9 @@ export const forbidden = () => one(403, 10000, "Authentication error");
 
 export const noRoute = () => one(404, 7003, "No route for that URI");
 
+/** A known path with a method it does not declare: 405, code 7001, with the Allow header (plugins/errors.ts). */
+export const methodNotAllowed = (method: string) => one(405, 7001, `Method ${method} not allowed for this route`);
+
 /** 10021 is Cloudflare's "invalid script / validation" code. The message names the offending field.
  * (wrangler treats a 10021 message containing "startup" as a startup-limit failure: never use that word.) */
 export const invalid = (message: string) => one(400, 10021, message);
@@ -69,6 +73,14 @@ function notFound(err: NotFound, missingWorker: MissingWorker): ApiError {
   }
 }
 
+/**
+ * Over a quota: HTTP 400 with the code of the resource's limit. 10037 is the code Cloudflare answers when
+ * an account has reached its Workers limit; the others are the codes of the resource's own API family
+ * (README, Quotas, lists them: change them there too).
+ */
+const QUOTA_STATUS = 400;
+export const QUOTA_CODES: Record<string, number> = { scripts: 10037, secretsPerScript: 10053, kvNamespaces: 10026, r2Buckets: 10009 };
+
 function fromDomain(err: DomainError, missingWorker: MissingWorker): ApiError {
   if (err instanceof NotFound) return notFound(err, missingWorker);
   if (err instanceof Invalid) return invalid(err.message);
@@ -80,6 +92,7 @@ function fromDomain(err: DomainError, missingWorker: MissingWorker): ApiError {
       : one(400, 10027, `Your Worker has more than ${err.limit} modules.`);
   }
   if (err instanceof PolicyRefused) return one(400, err.code, err.message);
+  if (err instanceof QuotaExceeded) return one(QUOTA_STATUS, QUOTA_CODES[err.quota] ?? 10037, err.message);
   if (err instanceof AlreadyExists) return one(409, err.code, err.message);
   if (err instanceof Unavailable) return unavailable(err.what);
   return internal();

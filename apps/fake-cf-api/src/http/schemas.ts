@@ -31,11 +31,24 @@ export const zoneParams = Type.Object({ zoneId: Type.String({ pattern: "^[0-9a-f
 
 /** ?force=true (delete, deployments). */
 export const forceQuery = Type.Object({ force: Type.Optional(Type.Boolean()) });
+/** The largest page number accepted: any integer up to it prints as an integer in JSON (2.7e21 would be
+ * coerced by Ajv to a number that JSON.stringify prints in exponent form, not an integer). */
+export const MAX_PAGE = 2_147_483_647;
+/** A page number (1-based). */
+export const page = Type.Integer({ minimum: 1, maximum: MAX_PAGE, format: "int32" });
 /** Page-number pagination as wrangler sends it. */
 export const pageQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(Type.Integer({ ...page, default: 1 })),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
 });
+
+/**
+ * A module name as an upload part name (`validateModuleName` of libs/storage, optionally behind "./"):
+ * ASCII path segments of [A-Za-z0-9._-@+~ ], none empty, "." or "..". Written without lookarounds so
+ * that fuzzers can generate from it; the length bound (256 bytes) is `maxLength`.
+ */
+const SEGMENT = "(?:[A-Za-z0-9_@+~ -][A-Za-z0-9._@+~ -]*|\\.[A-Za-z0-9_@+~ -][A-Za-z0-9._@+~ -]*|\\.\\.[A-Za-z0-9._@+~ -]+)";
+export const MODULE_NAME_PATTERN = `^(?:\\./)?${SEGMENT}(?:/${SEGMENT})*$`;
 
 // Response schemas: documentation and serialization only (handlers build them with domain/wire.ts), so
 // plain JSON Schema.

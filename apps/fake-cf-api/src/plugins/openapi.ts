@@ -26,7 +26,9 @@ export const openapi = fp(
   async (app) => {
     await app.register(fastifySwagger, {
       openapi: {
-        openapi: "3.0.3",
+        // 3.1: its schemas are JSON Schema 2020-12, so keywords like propertyNames (secret names as map keys)
+        // are part of the contract that fuzzers and clients read.
+        openapi: "3.1.0",
         info: {
           title: "fireworkers fake-cf-api",
           description: "The subset of Cloudflare's API v4 that wrangler uses, backed by Kubernetes and S3. Every answer is Cloudflare's envelope.",

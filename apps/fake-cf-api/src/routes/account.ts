@@ -5,11 +5,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import { ok } from "../http/envelope.ts";
-import { accountParams, answers, openList, openObject, scriptParams } from "../http/schemas.ts";
+import { accountParams, answers, openList, openObject, page, scriptParams } from "../http/schemas.ts";
 
 const emptyList = answers(openList);
 const listQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1 })),
+  page: Type.Optional(page),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   order: Type.Optional(Type.String()),
   direction: Type.Optional(Type.String()),

@@ -6,7 +6,7 @@ import { uploadVersion } from "../actions/upload-version.ts";
 import { UploadMetadataSchema } from "../domain/metadata.ts";
 import { serviceToWire, versionEtag, versionToWire } from "../domain/wire.ts";
 import { ok } from "../http/envelope.ts";
-import { accountParams, answers, anyResult, forceQuery, openList, openObject, scriptParams, StringEnum, versionObject } from "../http/schemas.ts";
+import { accountParams, answers, anyResult, forceQuery, MODULE_NAME_PATTERN, openList, openObject, scriptParams, StringEnum, versionObject } from "../http/schemas.ts";
 
 const { $id: _id, ...metadataSchema } = UploadMetadataSchema;
 
@@ -18,6 +18,9 @@ const uploadBody = {
     "(application/javascript+module, application/wasm, text/plain, application/octet-stream, application/source-map).",
   required: ["metadata"],
   properties: { metadata: metadataSchema },
+  // Every other part is a module named by its path; main_module must name one of them (not expressible in
+  // JSON Schema: the API answers 10021 when it does not, which the fuzzer is told in tools/fuzz).
+  propertyNames: { pattern: MODULE_NAME_PATTERN, maxLength: 256 },
   additionalProperties: { type: "string", format: "binary" },
 };
 

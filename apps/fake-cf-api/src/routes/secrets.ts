@@ -11,7 +11,14 @@ import { secretNames, type SecretState } from "../store/secrets.ts";
 
 const secretBody = Type.Object({ name: secretName, text: Type.String({ maxLength: 5 * 1024 }), type: Type.Optional(StringEnum(["secret_text"])) });
 const bulkBody = Type.Object({
-  secrets: MapOf(Type.Union([Type.Null(), Type.Object({ name: Type.Optional(Type.String()), text: Type.String(), type: Type.Optional(Type.String()) })]), { maxProperties: 100 }),
+  secrets: MapOf(
+    Type.Union([
+      Type.Null(),
+      Type.Object({ name: Type.Optional(Type.String()), text: Type.String({ maxLength: 5 * 1024 }), type: Type.Optional(StringEnum(["secret_text"])) }),
+    ]),
+    // The keys are the secret names: declared here so that the document says what the handler checks.
+    { maxProperties: 100, propertyNames: { pattern: SECRET_NAME.source, maxLength: 128 } },
+  ),
 });
 
 const list = (state: SecretState) => secretNames(state).map((name) => ({ name, type: "secret_text" }));

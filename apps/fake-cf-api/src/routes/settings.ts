@@ -15,6 +15,8 @@ const scriptSettingsBody = ScriptSettingsSchema;
 const settingsBody = {
   type: "object",
   required: ["settings"],
+  // The handler reads the `settings` part only.
+  additionalProperties: false,
   properties: { settings: { ...scriptSettingsBody, properties: { ...scriptSettingsBody.properties, bindings: { type: "array", items: RawBindingSchema } } } },
 };
 const subdomainBody = Type.Object({ enabled: Type.Boolean(), previews_enabled: Type.Optional(Type.Boolean()) });

@@ -4,9 +4,9 @@ import { Type } from "typebox";
 import { NotFound } from "../domain/errors.ts";
 import { versionToWire } from "../domain/wire.ts";
 import { ok } from "../http/envelope.ts";
-import { answers, scriptParams, versionObject, versionParams } from "../http/schemas.ts";
+import { answers, page, scriptParams, versionObject, versionParams } from "../http/schemas.ts";
 
-const versionsQuery = Type.Object({ deployable: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer()), per_page: Type.Optional(Type.Integer()) });
+const versionsQuery = Type.Object({ deployable: Type.Optional(Type.Boolean()), page: Type.Optional(page), per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
 
 export const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { scripts, versions } = app.stores;

@@ -35,7 +35,14 @@ export function desiredBundle(
   config: Pick<OperatorConfig, "defaultReplicas">,
 ): WorkerBundle {
   const accountId = account.metadata.name;
-  const pullSecret = account.spec.podTemplate?.imagePullSecret;
+  const pod = account.spec.podTemplate;
+  const pullSecret = pod?.imagePullSecret;
+  const replicas = pod?.replicas ?? config.defaultReplicas;
+  const autoscaling = pod?.autoscaling && {
+    minReplicas: Math.min(pod.autoscaling.minReplicas ?? Math.max(replicas, 1), pod.autoscaling.maxReplicas),
+    maxReplicas: pod.autoscaling.maxReplicas,
+    targetCPUUtilizationPercentage: pod.autoscaling.targetCPUUtilizationPercentage ?? 80,
+  };
   return {
     apiVersion: API_VERSION,
     kind: "WorkerBundle",
@@ -47,7 +54,9 @@ export function desiredBundle(
     },
     spec: {
       ...(served ? { image: served.status!.image } : {}),
-      replicas: account.spec.podTemplate?.replicas ?? config.defaultReplicas,
+      replicas,
+      ...(pod?.resources ? { resources: pod.resources } : {}),
+      ...(autoscaling ? { autoscaling } : {}),
       ...(pullSecret ? { imagePullSecret: pullSecret } : {}),
       subdomain: account.spec.subdomain ?? accountId,
       workers: (served?.spec.scripts ?? []).map((s) => ({

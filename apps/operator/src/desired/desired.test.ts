@@ -221,6 +221,34 @@ describe("workloads", () => {
     expect(w.deployment.spec!.replicas).toBe(2);
   });
 
+  it("gives workerd the default resources and fixed replicas, and no autoscaler, when the account sets none", () => {
+    const w = desiredWorkloads(bundle, new Map(), config)!;
+    expect(w.deployment.spec!.template.spec!.containers[0]!.resources).toEqual({ requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "1Gi" } });
+    expect(w.autoscaler).toBeUndefined();
+  });
+
+  it("renders the account's resources, and with autoscaling an HPA on CPU while the Deployment leaves replicas to it", () => {
+    const served = succeeded(desiredJobBuilder(r, versions, config)!, "2026-01-01T00:00:00Z");
+    const tuned = desiredBundle(
+      account("acc1", { podTemplate: { replicas: 3, resources: { requests: { cpu: "250m" }, limits: { cpu: "1", memory: "512Mi" } }, autoscaling: { maxReplicas: 10 } } }),
+      served,
+      config,
+    );
+    expect(tuned.spec.autoscaling).toEqual({ minReplicas: 3, maxReplicas: 10, targetCPUUtilizationPercentage: 80 });
+    const w = desiredWorkloads(tuned, new Map(), config)!;
+    expect(w.deployment.spec!.template.spec!.containers[0]!.resources).toEqual({ requests: { cpu: "250m", memory: "64Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+    expect(w.deployment.spec!.replicas).toBeUndefined();
+    expect(w.autoscaler!.spec).toEqual({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: tuned.metadata.name },
+      minReplicas: 3,
+      maxReplicas: 10,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 80 } } }],
+    });
+    // A minimum above the maximum is clamped, never rendered as an HPA the apiserver would refuse.
+    const clamped = desiredBundle(account("acc1", { podTemplate: { replicas: 5, autoscaling: { maxReplicas: 2, targetCPUUtilizationPercentage: 50 } } }), served, config);
+    expect(clamped.spec.autoscaling).toEqual({ minReplicas: 2, maxReplicas: 2, targetCPUUtilizationPercentage: 50 });
+  });
+
   it("changes only the pod-template secrets hash when a secret is written, and the hash is not of the values", () => {
     const a = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("one", "10")]]), config)!;
     const b = desiredWorkloads(bundle, new Map([["worker-secrets.acc1.hello", secret("two", "11")]]), config)!;

@@ -1,4 +1,4 @@
-import type { Deployment, Ingress, Secret, Service } from "@fireworkers/kube";
+import type { Deployment, HorizontalPodAutoscaler, Ingress, Secret, Service } from "@fireworkers/kube";
 import { LABELS, type WorkerBundle } from "@fireworkers/crd-types";
 import { HOST_SUFFIX_ENV } from "@fireworkers/workerd-config";
 import type { OperatorConfig } from "../config.ts";
@@ -13,7 +13,12 @@ export interface Workloads {
   deployment: Deployment;
   service: Service;
   ingress: Ingress;
+  /** Only when the account asks for autoscaling; then the Deployment leaves `replicas` to it. */
+  autoscaler?: HorizontalPodAutoscaler;
 }
+
+/** The workerd container's resources when the account sets none. */
+export const DEFAULT_RESOURCES = { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "1Gi" } };
 
 /**
  * Identifies the revision of every Secret the bundle's workers read: it changes with each write to
@@ -46,7 +51,8 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
     kind: "Deployment",
     metadata: { name, labels, ownerReferences: owner },
     spec: {
-      replicas: bundle.spec.replicas ?? 2,
+      // Under an autoscaler the field is omitted, so that applying the Deployment never fights the HPA.
+      ...(bundle.spec.autoscaling ? {} : { replicas: bundle.spec.replicas ?? 2 }),
       selector: { matchLabels: selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
@@ -71,7 +77,10 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
                 .map((w) => ({ prefix: w.envPrefix, secretRef: { name: w.secretRef!, optional: true } })),
               readinessProbe: { tcpSocket: { port: "router" }, periodSeconds: 1, failureThreshold: 3 },
               livenessProbe: { tcpSocket: { port: "router" }, periodSeconds: 10, failureThreshold: 3 },
-              resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "1Gi" } },
+              resources: {
+                requests: { ...DEFAULT_RESOURCES.requests, ...bundle.spec.resources?.requests },
+                limits: { ...DEFAULT_RESOURCES.limits, ...bundle.spec.resources?.limits },
+              },
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
             },
           ],
@@ -111,5 +120,17 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
       ],
     },
   };
-  return { deployment, service, ingress };
+  const scaling = bundle.spec.autoscaling;
+  const autoscaler: HorizontalPodAutoscaler | undefined = scaling && {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: { name, labels, ownerReferences: owner },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+      minReplicas: scaling.minReplicas,
+      maxReplicas: scaling.maxReplicas,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: scaling.targetCPUUtilizationPercentage } } }],
+    },
+  };
+  return { deployment, service, ingress, ...(autoscaler ? { autoscaler } : {}) };
 }

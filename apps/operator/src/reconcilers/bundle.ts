@@ -19,14 +19,17 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
   }
   const observed = { deployment: caches.workloads.get(name), service: caches.services.get(name), ingress: caches.ingresses.get(name) };
   const wanted = desiredWorkloads(bundle, secrets, ctx.config);
-  // The three are independent: one round trip for all of them.
-  await settleAll(
-    (["deployment", "service", "ingress"] as const).map((key) => {
+  // The three are independent: one round trip for all of them. The optional autoscaler has no cache of
+  // its own (only accounts that ask for one have it): it is applied on each reconcile, and removed with
+  // the bundle by its owner reference.
+  await settleAll([
+    ...(["deployment", "service", "ingress"] as const).map((key) => {
       const live = observed[key] as KubeObject | undefined;
       if (wanted) return applyIfChanged(ctx, wanted[key], live);
       return live && ownedBy(live, bundle) ? deleteObject(ctx, live) : undefined;
     }),
-  );
+    wanted?.autoscaler ? applyIfChanged(ctx.kube, ctx.metrics, wanted.autoscaler, undefined) : undefined,
+  ]);
 
   const serving = rolloutComplete(observed.deployment, bundle) ? bundle.spec.image : undefined;
   const ready: ConditionInput = !bundle.spec.image

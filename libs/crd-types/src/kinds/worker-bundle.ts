@@ -12,6 +12,21 @@ const Worker = Type.Object({
 const spec = Type.Object({
   image: Type.Optional(Type.String({ description: "Bundle image, by digest. Empty until the first build succeeds." })),
   replicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 2 })),
+  resources: Type.Optional(
+    Type.Object(
+      {
+        requests: Type.Optional(Type.Object({ cpu: Type.Optional(Type.String()), memory: Type.Optional(Type.String()) })),
+        limits: Type.Optional(Type.Object({ cpu: Type.Optional(Type.String()), memory: Type.Optional(Type.String()) })),
+      },
+      { description: "Resources of the workerd container (from the account's podTemplate)." },
+    ),
+  ),
+  autoscaling: Type.Optional(
+    Type.Object(
+      { minReplicas: Type.Integer({ minimum: 1 }), maxReplicas: Type.Integer({ minimum: 1 }), targetCPUUtilizationPercentage: Type.Integer({ minimum: 1, maximum: 100 }) },
+      { description: "A HorizontalPodAutoscaler on CPU replaces the fixed replicas (from the account's podTemplate)." },
+    ),
+  ),
   imagePullSecret: Type.Optional(Type.String({ maxLength: 253 })),
   subdomain: Type.Optional(Type.String({ maxLength: 63 })),
   workers: Type.Optional(MapList(Worker, ["workerName"])),
