@@ -28,7 +28,7 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
       if (wanted) return applyIfChanged(ctx, wanted[key], live);
       return live && ownedBy(live, bundle) ? deleteObject(ctx, live) : undefined;
     }),
-    wanted?.autoscaler ? applyIfChanged(ctx.kube, ctx.metrics, wanted.autoscaler, undefined) : undefined,
+    wanted?.autoscaler ? applyIfChanged(ctx, wanted.autoscaler, undefined) : undefined,
   ]);
 
   const serving = rolloutComplete(observed.deployment, bundle) ? bundle.spec.image : undefined;
