@@ -24,6 +24,7 @@ const boundaries = (testCode) => {
         { sourceTag: "type:test", onlyDependOnLibsWithTags: ["type:lib", "type:test"] },
         { sourceTag: "scope:api", onlyDependOnLibsWithTags: ["scope:api", "scope:shared", ...testScope] },
         { sourceTag: "scope:operator", onlyDependOnLibsWithTags: ["scope:operator", "scope:shared", ...testScope] },
+        { sourceTag: "scope:gateway", onlyDependOnLibsWithTags: ["scope:gateway", "scope:shared", ...testScope] },
         { sourceTag: "scope:builder", onlyDependOnLibsWithTags: ["scope:builder", "scope:shared", ...testScope] },
         { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared", ...testScope] },
         { sourceTag: "scope:test", onlyDependOnLibsWithTags: ["scope:shared", "scope:test"] },
