@@ -124,6 +124,20 @@ describe("KvStore on S3", () => {
     expect(await store.head(n, "too-big")).toBeNull();
   });
 
+  it("stages a value whose metadata comes after it, and commits it with the metadata in one copy", async () => {
+    const n = ns();
+    const staged = await store.stage(n, Readable.from([Buffer.from("late "), Buffer.from("metadata")]));
+    expect(await store.get(n, "k")).toBeNull();
+    await staged.commit("k", { metadata: '{"a":1}' });
+    const got = await store.get(n, "k");
+    expect(got?.metadata).toBe('{"a":1}');
+    expect(await text(got)).toBe("late metadata");
+    expect(await objects(store.prefix(n))).toEqual([store.objectKey(n, "k")]);
+    const dropped = await store.stage(n, Readable.from([Buffer.from("x")]));
+    await dropped.abort();
+    expect(await objects(store.prefix(n))).toEqual([store.objectKey(n, "k")]);
+  });
+
   it("deletes everything of a namespace and nothing of another", async () => {
     const a = ns();
     const b = ns();

@@ -8,7 +8,9 @@
 //                                                            x-amz-meta-kv-metadata: base64url(JSON)
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { randomUUID } from "node:crypto";
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -67,6 +69,8 @@ export interface KvStoreOptions {
 const META_EXPIRATION = "kv-expiration";
 const META_METADATA = "kv-metadata";
 const VALUES = "v/";
+/** Values whose attributes arrive after them (API multipart puts) wait here, inside the namespace's prefix. */
+const STAGING = "staging/";
 
 const statusOf = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 const isNotFound = (err: unknown) => statusOf(err) === 404 || (err as { name?: string }).name === "NoSuchKey" || (err as { name?: string }).name === "NotFound";
@@ -219,6 +223,49 @@ export class KvStore {
     } catch (err) {
       throw (counted.errored as Error | null) ?? err;
     }
+  }
+
+  /**
+   * A value whose attributes are not known yet (a multipart put sends the value before its metadata):
+   * streamed to a staging object now, made the key's value by `commit` (one server-side copy that sets
+   * the attributes, so the key never shows the value without them), or dropped by `abort`.
+   */
+  async stage(ns: NamespaceRef, value: Readable, field = "value"): Promise<{ commit(key: string, options: WriteOptions): Promise<void>; abort(): Promise<void> }> {
+    const staging = `${this.prefix(ns)}${STAGING}${randomUUID()}`;
+    const remove = () => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: staging })).then(() => undefined);
+    const counted = sizeLimit(MAX_VALUE_BYTES, field);
+    value.on("error", (err) => counted.destroy(err));
+    const upload = new Upload({
+      client: this.s3,
+      params: { Bucket: this.bucket, Key: staging, Body: value.pipe(counted) },
+      partSize: this.partBytes,
+      queueSize: this.queueSize,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (err) {
+      await remove().catch(() => undefined);
+      throw (counted.errored as Error | null) ?? err;
+    }
+    return {
+      commit: async (key, options) => {
+        try {
+          await this.s3.send(
+            new CopyObjectCommand({
+              Bucket: this.bucket,
+              Key: this.objectKey(ns, key),
+              CopySource: `${this.bucket}/${encodeURIComponent(staging).replaceAll("%2F", "/")}`,
+              MetadataDirective: "REPLACE",
+              Metadata: this.objectMetadata(options),
+            }),
+          );
+        } finally {
+          await remove();
+        }
+      },
+      abort: remove,
+    };
   }
 
   async delete(ns: NamespaceRef, key: string): Promise<void> {
