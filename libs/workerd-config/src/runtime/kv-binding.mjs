@@ -19,9 +19,12 @@ export default {
       return new Response("no bindings credential in this pod", { status: 503, statusText: "no bindings credential in this pod" });
     }
     // The path and query exactly as workerd wrote them (the key stays percent-encoded: no URL normalising).
+    // (A list has no path: "https://fake-host?prefix=...".)
     const raw = request.url;
-    const start = raw.indexOf("/", raw.indexOf("://") + 3);
-    const pathAndQuery = start < 0 ? "/" : raw.slice(start);
+    const rest = raw.slice(raw.indexOf("://") + 3);
+    const end = rest.search(/[/?]/);
+    const tail = end < 0 ? "" : rest.slice(end);
+    const pathAndQuery = tail.startsWith("/") ? tail : `/${tail}`;
     const headers = new Headers();
     for (const name of FORWARDED) {
       const value = request.headers.get(name);
