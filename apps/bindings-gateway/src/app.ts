@@ -43,6 +43,8 @@ export function buildGateway(options: GatewayOptions): Gateway {
       return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     requestTimeout: config.requestTimeoutMs,
+    // A KV key is up to 512 bytes, percent-encoded up to three times that.
+    maxParamLength: 2048,
     keepAliveTimeout: 65_000,
   }) as unknown as Gateway;
   const metrics = createMetrics();

@@ -90,8 +90,11 @@ export const kvRoutes: FastifyPluginAsync<KvDeps> = async (app, deps) => {
     request.kvNamespace = { accountId: account, namespaceId };
   });
 
-  /** A value through the cache: small values are kept, large ones stream from S3 every time. */
-  async function read(ns: NamespaceRef, key: string, cacheTtl: number, buffered: boolean): Promise<Read> {
+  /**
+   * A value through the cache: small values are kept, large ones stream from S3 every time. With `lazy`, an
+   * uncached value comes back as its stream (the caller checks sizes before reading anything).
+   */
+  async function read(ns: NamespaceRef, key: string, cacheTtl: number, lazy = false): Promise<Read> {
     const cacheKey = ValueCache.key(ns.namespaceId, key);
     const hit = cache.get(cacheKey, cacheTtl);
     if (hit) {
@@ -106,7 +109,7 @@ export const kvRoutes: FastifyPluginAsync<KvDeps> = async (app, deps) => {
       return { found: false };
     }
     const { expiration, metadata } = stored;
-    if (buffered || (cache.enabled && stored.size <= cache.maxValueBytes)) {
+    if (!lazy && cache.enabled && stored.size <= cache.maxValueBytes) {
       const value = await readAll(stored.body, MAX_VALUE_BYTES);
       cache.set(cacheKey, started, { value, expiration, metadata });
       return { found: true, value, expiration, metadata };
@@ -143,18 +146,23 @@ export const kvRoutes: FastifyPluginAsync<KvDeps> = async (app, deps) => {
     const type = input.type ?? "text";
     if (type !== "text" && type !== "json") throw new KvError(400, KV_CODES.malformedValue, `type: "${String(type)}" is not a valid type. Use "json" or "text"`);
     const cacheTtl = validateCacheTtl(input.cacheTtl as string | undefined, "cacheTtl");
+    // The answer is one JSON: the values' sizes are known before any body is read, so it stays within 25 MiB.
     const reads = await Promise.all(keys.map((k) => read(ns(request), k, cacheTtl, true)));
-    let total = 0;
+    const size = (r: Read) => (!r.found ? 0 : "value" in r ? r.value.length : r.size);
+    if (reads.reduce((n, r) => n + size(r), 0) > MAX_VALUE_BYTES) {
+      for (const r of reads) if (r.found && "stream" in r) r.stream.destroy();
+      throw new KvError(413, KV_CODES.payloadTooLarge, "keys: the values together exceed 25 MiB");
+    }
+    const values = await Promise.all(reads.map(async (r) => (!r.found ? null : "value" in r ? r.value : await readAll(r.stream, MAX_VALUE_BYTES))));
     const out: Record<string, unknown> = Object.create(null);
     reads.forEach((r, i) => {
       const key = keys[i] as string;
-      if (!r.found || !("value" in r)) {
+      const bytes = values[i];
+      if (!r.found || !bytes) {
         out[key] = null;
         return;
       }
-      total += r.value.length;
-      if (total > MAX_VALUE_BYTES) throw new KvError(413, KV_CODES.payloadTooLarge, "keys: the values together exceed 25 MiB");
-      const text = r.value.toString("utf8");
+      const text = bytes.toString("utf8");
       let value: unknown = text;
       if (type === "json") {
         try {
