@@ -3,7 +3,7 @@
 // now; /r2/<bucket>/... next). State is in S3 (values) and Kubernetes (which account owns what).
 import { randomUUID } from "node:crypto";
 import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
-import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyError, type FastifyInstance } from "fastify";
 import { isKvError, KvStore } from "@fireworkers/kv-store";
 import { REDACTED_PATHS } from "@fireworkers/observability";
 import type { GatewayConfig } from "./config.ts";
@@ -37,14 +37,14 @@ export function buildGateway(options: GatewayOptions): Gateway {
     },
     // Every binding call is a request: logging each one at info would be most of the work. Refusals,
     // errors and slow S3 calls are logged; the rest is in /metrics.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: (req) => {
       const given = req.headers["x-request-id"];
       return typeof given === "string" && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     requestTimeout: config.requestTimeoutMs,
     // A KV key is up to 512 bytes, percent-encoded up to three times that.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     keepAliveTimeout: 65_000,
   }) as unknown as Gateway;
   const metrics = createMetrics();
