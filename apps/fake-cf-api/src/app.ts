@@ -3,6 +3,7 @@ import { HeadBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import fastifySwagger from "@fastify/swagger";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import { API_VERSION } from "@fireworkers/crd-types";
+import { isKvError, KvStore } from "@fireworkers/kv-store";
 import { createS3Client } from "@fireworkers/storage";
 import { REDACTED_PATHS } from "@fireworkers/observability";
 import type { ApiConfig } from "./config.ts";
@@ -13,6 +14,7 @@ import { ApiError, brief, internal, invalid, noRoute, tooLarge, unavailable } fr
 import { createMetrics } from "./http/metrics.ts";
 import { registerAccountRoutes } from "./routes/account.ts";
 import { registerDeploymentRoutes } from "./routes/deployments.ts";
+import { registerKvRoutes } from "./routes/kv.ts";
 import { registerScriptRoutes } from "./routes/scripts.ts";
 import { registerSecretRoutes } from "./routes/secrets.ts";
 import { registerSettingsRoutes } from "./routes/settings.ts";
@@ -20,6 +22,7 @@ import { registerTriggerRoutes } from "./routes/triggers.ts";
 import { registerUserRoutes } from "./routes/user.ts";
 import { registerVersionRoutes } from "./routes/versions.ts";
 import { Kube, KubeUnavailable } from "./store/kube.ts";
+import { KvNamespaces } from "./store/kv-namespaces.ts";
 import { S3Objects } from "./store/s3-objects.ts";
 import { Scripts } from "./store/scripts.ts";
 import { Secrets } from "./store/secrets.ts";
@@ -61,6 +64,8 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
     // Bodies of JSON routes are small; uploads are streamed by their handlers and never reach this limit.
     bodyLimit: 1 << 20,
     requestTimeout: config.requestTimeoutMs,
+    // A KV key (path parameter) is up to 512 bytes, percent-encoded up to three times that.
+    routerOptions: { maxParamLength: 2048 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   });
 
@@ -74,6 +79,8 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
     scripts: new Scripts(kube),
     secrets: new Secrets(kube),
     tokens: new Tokens(kube),
+    kvNamespaces: new KvNamespaces(kube),
+    kv: new KvStore(s3Client, config.s3.bucket),
     metrics: createMetrics(),
     log: app.log,
   };
@@ -125,6 +132,7 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
     let apiError: ApiError;
     if (err instanceof ApiError) apiError = err;
+    else if (isKvError(err)) apiError = new ApiError(err.status, [{ code: err.code, message: err.message }]);
     else if (err.validation) apiError = invalid(`${err.validationContext ?? "request"}${err.message.slice((err.validationContext ?? "").length)}`);
     else if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") apiError = tooLarge(app.initialConfig.bodyLimit ?? 0);
     else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) apiError = new ApiError(err.statusCode, invalid(err.message).errors);
@@ -163,6 +171,7 @@ export function buildApp(options: AppOptions): FastifyInstance & { apiRoutes: Ap
       registerSettingsRoutes(api, deps);
       registerTriggerRoutes(api, deps);
       registerAccountRoutes(api, deps);
+      registerKvRoutes(api, deps);
     },
     { prefix: API_PREFIX },
   );

@@ -13,6 +13,7 @@ import { brief, inheritInvalid, invalid, workerNotFound } from "../http/errors.t
 import { streamModules, type WrittenKeys } from "../upload/stream-modules.ts";
 import type { Deps } from "../deps.ts";
 import { recordDeployment } from "./deploy.ts";
+import { assertKvBindings } from "./kv-bindings.ts";
 import { assertRenderable } from "./renderable.ts";
 
 export interface UploadRequest {
@@ -99,6 +100,7 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
     const counters = r.mode === "script" ? (["versions", "deployments"] as const) : (["versions"] as const);
     existing ??= await lookup;
     let resolution = resolve(await early);
+    await assertKvBindings(deps, accountId, resolution.bindings);
     let script: WorkerScript;
     let numbers: { versions?: number; deployments?: number };
     if (existing) {
@@ -112,6 +114,7 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
       } else {
         // ...unless a concurrent upload created it meanwhile: then it is an upload to an existing script.
         resolution = resolve(await readContext(ensured.script));
+        await assertKvBindings(deps, accountId, resolution.bindings);
         ({ numbers, script } = await deps.scripts.nextAll(ensured.script, [...counters]));
       }
     }

@@ -1,6 +1,6 @@
-// Account-level lookups wrangler makes around `delete`: references, tail consumers, Durable Object
-// namespaces and KV namespaces. None of these resources exist here yet (KV is a later issue), so each
-// answers an honest empty list in the shape wrangler paginates on.
+// Account-level lookups wrangler makes around `delete`: references, tail consumers and Durable Object
+// namespaces. None of these resources exist here yet, so each answers an honest empty list in the shape
+// wrangler paginates on. (KV namespaces: routes/kv.ts.)
 import type { FastifyInstance } from "fastify";
 import type { Deps } from "../deps.ts";
 import { ok } from "../http/envelope.ts";
@@ -35,11 +35,5 @@ export function registerAccountRoutes(app: FastifyInstance, _deps: Deps): void {
     "/accounts/:accountId/workers/durable_objects/namespaces",
     { config: { auth: "account" }, schema: { summary: "Durable Object namespaces (none)", tags: ["account"], params: accountParams, querystring: pageQuery, response: emptyList } },
     async () => ok([], { page: 1, per_page: 1000, count: 0, total_count: 0, total_pages: 1 }),
-  );
-
-  app.get<{ Params: { accountId: string } }>(
-    "/accounts/:accountId/storage/kv/namespaces",
-    { config: { auth: "account" }, schema: { summary: "KV namespaces (none yet)", tags: ["account"], params: accountParams, querystring: pageQuery, response: emptyList } },
-    async () => ok([], { page: 1, per_page: 100, count: 0, total_count: 0, total_pages: 1 }),
   );
 }
