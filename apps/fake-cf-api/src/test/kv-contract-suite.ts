@@ -8,14 +8,15 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kvNamespacePrefix } from "@fireworkers/storage";
 import { objectName } from "@fireworkers/kv-store";
-import { API_VERSION, type WorkerKVNamespace } from "@fireworkers/crd-types";
+import { API_VERSION, LABELS, type WorkerAccount, type WorkerKVNamespace } from "@fireworkers/crd-types";
 import type { TestEnvInfo } from "@fireworkers/testenv";
 import type { Obj } from "../store/kube.ts";
-import { FIXTURE_KV_NAMESPACES, s3Get, s3Keys, setupAccounts, startApiProcess, wrangler, type ApiProcess } from "./harness.ts";
+import { createKvNamespace, FIXTURE_KV_NAMESPACES, s3Get, s3Keys, setupAccounts, startApiProcess, wrangler, type ApiProcess } from "./harness.ts";
 
 export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
   const namespace = `kv-contract-v${version}`;
   const account = "fedcba9876543210fedcba9876543210";
+  const other = "0000000000000000000000000000beef";
   const remote = version === 4 ? ["--remote"] : [];
   // wrangler 3 prefixes the title with the Worker's name ("worker" outside a project).
   const title = version === 4 ? "cache" : "worker-cache";
@@ -32,7 +33,7 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
 
     beforeAll(async () => {
       mkdirSync(dir, { recursive: true });
-      ctx = await setupAccounts(env, namespace, [account]);
+      ctx = await setupAccounts(env, namespace, [account, other]);
       replicas = await Promise.all([0, 1].map((i) => startApiProcess(env, namespace, `kv-api-v${version}-${i}-${Date.now()}`)));
     });
     afterAll(async () => {
@@ -52,6 +53,22 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
       expect(dup.output).toMatch(/10014|already exists/);
       writeFileSync(join(dir, "wrangler.toml"), `name = "kv-user"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n\n[[kv_namespaces]]\nbinding = "CACHE"\nid = "${id}"\n`);
       writeFileSync(join(dir, "index.js"), "export default { fetch() { return new Response('ok') } }");
+    });
+
+    it("deploy binding another account's namespace: 10021 naming the binding, nothing written", async () => {
+      const otherAccount = (await ctx.kube.get<WorkerAccount & Obj>(API_VERSION, "WorkerAccount", other))!;
+      const theirs = "feedfacefeedfacefeedfacefeedface";
+      await createKvNamespace(ctx.kube, otherAccount, theirs, "theirs");
+      const thief = join(dir, "thief");
+      mkdirSync(thief, { recursive: true });
+      writeFileSync(join(thief, "wrangler.toml"), `name = "thief"\nmain = "index.js"\ncompatibility_date = "2025-01-01"\n\n[[kv_namespaces]]\nbinding = "STOLEN"\nid = "${theirs}"\n`);
+      writeFileSync(join(thief, "index.js"), "export default { fetch() { return new Response('x') } }");
+      const r = await wrangler({ version, env, cwd: thief, apiUrl: replicas[0]!.url, token: ctx.tokens[account]!, accountId: account, args: ["deploy"] });
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain("10021");
+      expect(r.output).toContain("STOLEN");
+      expect(await ctx.kube.list<Obj>(API_VERSION, "WorkerVersion", { [LABELS.account]: account, [LABELS.script]: "thief" })).toEqual([]);
+      expect(await s3Keys(ctx.s3, env.s3.bucket, `accounts/${account}/scripts/thief/`)).toEqual([]);
     });
 
     it("kv namespace list: every namespace of the account (paged until empty)", async () => {
