@@ -21,7 +21,7 @@ export interface GatewayOptions {
   now?: () => number;
 }
 
-export type Gateway = FastifyInstance & { metrics: GatewayMetrics; store: KvStore; cache: ValueCache };
+export type Gateway = FastifyInstance & { gatewayMetrics: GatewayMetrics; kvStore: KvStore; kvCache: ValueCache };
 
 /** HTTP status text must be a header-safe line: the Worker sees it in the thrown error. */
 const statusText = (message: string) => message.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
@@ -50,9 +50,9 @@ export function buildGateway(options: GatewayOptions): Gateway {
   const metrics = createMetrics();
   const store = new KvStore(s3, config.s3.bucket, { now: options.now });
   const cache = new ValueCache(config.cacheMaxBytes, config.cacheMaxValueBytes, options.now);
-  app.decorate("metrics", metrics);
-  app.decorate("store", store);
-  app.decorate("cache", cache);
+  app.decorate("gatewayMetrics", metrics);
+  app.decorate("kvStore", store);
+  app.decorate("kvCache", cache);
 
   app.addHook("onResponse", async (request, reply) => {
     const op = request.routeOptions.config.op;

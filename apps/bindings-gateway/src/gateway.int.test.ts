@@ -128,7 +128,7 @@ describe("KV binding through workerd and the gateway", () => {
     expect((await op(workerd, { op: "get", key: "counter" })).result).toBe("2");
     await op(workerd, { op: "delete", key: "counter" });
     expect((await op(workerd, { op: "get", key: "counter" })).result).toBeNull();
-    const hits = async () => Number(/bindings_gateway_kv_cache_total\{result="hit"\} (\d+)/.exec(await gw.gateway.metrics.registry.metrics())?.[1] ?? 0);
+    const hits = async () => Number(/bindings_gateway_kv_cache_total\{result="hit"\} (\d+)/.exec(await gw.gateway.gatewayMetrics.registry.metrics())?.[1] ?? 0);
     await op(workerd, { op: "put", key: "cached", value: "c" });
     await op(workerd, { op: "get", key: "cached" });
     const before = await hits();

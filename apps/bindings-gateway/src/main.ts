@@ -14,7 +14,7 @@ kc.loadFromDefault();
 const directory = new KubeNamespaceDirectory(kc, config.namespace, log);
 const s3 = createS3Client(config.s3);
 const app = buildGateway({ config, s3, directory });
-const stopSweeper = startSweeper(app.store, directory, app.metrics, log, config.sweepIntervalMs);
+const stopSweeper = startSweeper(app.kvStore, directory, app.gatewayMetrics, log, config.sweepIntervalMs);
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, async () => {
     log.info({ signal }, "shutting down");

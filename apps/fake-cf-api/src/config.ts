@@ -11,6 +11,8 @@ export interface ApiConfig {
   limits: UploadLimits;
   /** Deployment records kept per script (the one in force is never deleted). */
   deploymentHistory: number;
+  /** Versions kept per script: the newest ones, plus every version a kept deployment references. */
+  versionHistory: number;
   /** Host suffix of workers.dev-style URLs: https://<script>.<account subdomain>.<workersDomain>. */
   workersDomain: string;
   /** A request (an upload included) that takes longer is cut: a stalled client cannot hold an upload slot forever. */
@@ -58,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
       s3QueueSize: int(env, "S3_QUEUE_SIZE", 2, 1),
     },
     deploymentHistory: int(env, "DEPLOYMENT_HISTORY", 10, 1),
+    versionHistory: int(env, "VERSION_HISTORY", 100, 1),
     workersDomain: env.WORKERS_DOMAIN || "workers.dev",
     requestTimeoutMs: int(env, "REQUEST_TIMEOUT_SECONDS", 300, 1) * 1000,
   };

@@ -30,6 +30,8 @@ export interface OperatorConfig {
   keepBuilds: number;
   /** Reconciles in flight per controller; version checks (S3 + one status write each) get their own. */
   workers: { versions: number; others: number };
+  /** A reconcile still running after this long is aborted (its signal fires) and retried with backoff. */
+  reconcileTimeoutSeconds: number;
   leaderElection: { enabled: boolean; leaseName: string; identity: string; leaseDurationSeconds: number; renewDeadlineSeconds: number; retryPeriodSeconds: number };
   health: { host: string; port: number };
 }
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     defaultReplicas: num("DEFAULT_REPLICAS", 2),
     keepBuilds: num("KEEP_BUILDS", 3),
     workers: { versions: Math.max(1, num("VERSION_CHECK_WORKERS", 32)), others: Math.max(1, num("RECONCILE_WORKERS", 8)) },
+    reconcileTimeoutSeconds: num("RECONCILE_TIMEOUT_SECONDS", 60),
     leaderElection: {
       enabled: (env.LEADER_ELECTION ?? "true") !== "false",
       leaseName: env.LEASE_NAME ?? "fireworkers-operator",

@@ -1,7 +1,7 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { s3Client } from "@fireworkers/testenv";
+import { eventually, s3Client } from "@fireworkers/testenv";
 import { describe, expect, inject, it } from "vitest";
-import { ACCOUNT, deploy, eventually, finishBuild, isLeader, k, newNamespace, seedAccount, startOperator, uploadVersion } from "./test/harness.ts";
+import { ACCOUNT, deploy, finishBuild, isLeader, isLeadingAndIdle, k, metricSum, newNamespace, seedAccount, startOperator, uploadVersion } from "./test/harness.ts";
 
 const env = inject("env");
 
@@ -26,9 +26,14 @@ describe("operator lifecycle", () => {
       await finishBuild(env, ns, jb, "succeeded");
       await eventually("the bundle image", () => bundleImage(kc));
       await op.kill();
-      // A third start on a converged world must not create anything again.
-      op = await startOperator(env, ns, "third");
-      await new Promise((r) => setTimeout(r, 2000));
+      // A third start on a converged world must not create anything again. It leads only once the killed
+      // one's Lease expired; then it looks at everything once. Absence counts only after that look.
+      const third = await startOperator(env, ns, "third");
+      op = third;
+      await eventually("the third operator to lead and empty its queues", () => isLeadingAndIdle(third), { timeoutMs: 30_000 });
+      const text = await third.metrics();
+      expect(metricSum(text, "fireworkers_reconcile_total", 'kind="WorkerRelease"')).toBeGreaterThan(0);
+      expect(metricSum(text, "fireworkers_reconcile_total", 'kind="JobBuilder"')).toBeGreaterThan(0);
       expect((await kc.list("jobs")).map((j) => j.metadata.name)).toEqual([jb]);
       expect((await kc.list("jobbuilders")).map((j) => j.metadata.name)).toEqual([jb]);
     } finally {
@@ -54,10 +59,10 @@ describe("operator lifecycle", () => {
       await eventually(
         "every owned object to be gone",
         async () => {
-          for (const kind of kinds) if ((await kc.list(kind)).length > 0) return false;
+          for (const kind of kinds) if ((await kc.list(kind)).length > 0) throw new Error(`${kind} left`);
           return true;
         },
-        60_000,
+        { timeoutMs: 60_000 },
       );
       const s3 = s3Client(env.s3);
       const left = await s3.send(new ListObjectsV2Command({ Bucket: env.s3.bucket, Prefix: v1.spec.storage.prefix }));
@@ -75,9 +80,14 @@ describe("operator lifecycle", () => {
     const b = await startOperator(env, ns, "replica-b");
     try {
       await eventually("a leader", async () => (await isLeader(a)) || (await isLeader(b)));
-      await new Promise((r) => setTimeout(r, 2000));
-      const leaders = [await isLeader(a), await isLeader(b)];
-      expect(leaders.filter(Boolean)).toHaveLength(1);
+      // Exactly one leads over more than a whole lease period (4 s): time enough for the other, were it
+      // to ignore a held Lease, to take it too. Sampled all along, not just at the end.
+      let leaders: boolean[] = [];
+      for (const until = Date.now() + 5_000; Date.now() < until; ) {
+        leaders = [await isLeader(a), await isLeader(b)];
+        expect(leaders.filter(Boolean)).toHaveLength(1);
+        await new Promise((r) => setTimeout(r, 100)); // the sampling interval
+      }
       const [leader, follower] = leaders[0] ? [a, b] : [b, a];
       const lease = await kc.get("lease", "fireworkers-operator");
       expect(lease!.spec.holderIdentity).toBe(leaders[0] ? "replica-a" : "replica-b");
@@ -90,7 +100,7 @@ describe("operator lifecycle", () => {
       const killedAt = Date.now();
       await leader.kill();
       // The lease is 4 s and candidates retry every 1 s; the bound leaves room for a busy machine.
-      await eventually("the follower to lead", () => isLeader(follower), 15_000);
+      await eventually("the follower to lead", () => isLeader(follower), { timeoutMs: 15_000 });
       console.log(`[ha] takeover after ${Date.now() - killedAt} ms (lease 4 s)`);
 
       const v1 = await uploadVersion(env, ns, "hello", "export default {}");

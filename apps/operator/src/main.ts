@@ -4,7 +4,7 @@ import { createLogger, startHealthServer } from "@fireworkers/observability";
 import { loadConfig } from "./config.ts";
 import { createOperator } from "./operator.ts";
 import { createKube } from "./runtime/kube.ts";
-import { startLeaderElection } from "./runtime/leader-election.ts";
+import { kubeLeaseLock, startLeaderElection } from "./runtime/leader-election.ts";
 import { createMetrics } from "./runtime/metrics.ts";
 
 const log = createLogger("operator");
@@ -22,7 +22,11 @@ const health = await startHealthServer({
 });
 log.info({ namespace: config.namespace, health: health.port, identity: config.leaderElection.identity }, "operator starting");
 
-const election = config.leaderElection.enabled ? startLeaderElection(kube, config.leaderElection, log) : undefined;
+// The moment leadership is lost the replica stops counting as leader; the shutdown below then aborts
+// the reconciles in flight (their signals fire) before the process exits.
+const election = config.leaderElection.enabled
+  ? startLeaderElection(kubeLeaseLock(kube, config.leaderElection.leaseName), { ...config.leaderElection, onStoppedLeading: () => metrics.leader.set(0) }, log)
+  : undefined;
 let stopping = false;
 const shutdown = async (reason: string, code: number) => {
   if (stopping) return;

@@ -12,7 +12,7 @@ import type { Caches, ReconcileContext } from "./reconcilers/context.ts";
 import { reconcileJobBuilder } from "./reconcilers/job-builder.ts";
 import { reconcileRelease } from "./reconcilers/release.ts";
 import { reconcileVersion } from "./reconcilers/version.ts";
-import { Controller } from "./runtime/controller.ts";
+import { Controller, type ReconcileResult } from "./runtime/controller.ts";
 import { Informer, type ResourceType } from "./runtime/informers.ts";
 import type { Kube } from "./runtime/kube.ts";
 import type { Metrics } from "./runtime/metrics.ts";
@@ -47,15 +47,19 @@ export interface Operator {
 export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metrics, log: Logger): Operator {
   const caches = Object.fromEntries(Object.entries(RESOURCES).map(([key, type]) => [key, new Informer(type, kube, log)])) as unknown as Caches;
   const s3Config = s3ConfigFromEnv();
-  const ctx: ReconcileContext = { config, kube, caches, metrics, log, s3: createS3Client(s3Config), bucket: s3Config.bucket, now: () => new Date() };
+  const ctx: Omit<ReconcileContext, "signal"> = { config, kube, caches, metrics, log, s3: createS3Client(s3Config), bucket: s3Config.bucket, now: () => new Date() };
 
-  const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<unknown>) =>
-    new Controller(kind, (name) => reconcile(ctx, name) as never, log, metrics);
-  const accounts = controller("WorkerAccount", reconcileAccount);
-  const versions = controller("WorkerVersion", reconcileVersion);
-  const releases = controller("WorkerRelease", reconcileRelease);
-  const jobBuilders = controller("JobBuilder", reconcileJobBuilder);
-  const bundles = controller("WorkerBundle", reconcileBundle);
+  const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<ReconcileResult>, cache: Informer<unknown>) =>
+    new Controller(kind, (name, { signal, log }) => reconcile({ ...ctx, signal, log }, name), log, metrics, {
+      reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
+      get: (name) => cache.get(name) as KubernetesObject | undefined,
+      event: (involved, type, reason, message) => kube.event(involved, type, reason, message),
+    });
+  const accounts = controller("WorkerAccount", reconcileAccount, caches.accounts as Informer<unknown>);
+  const versions = controller("WorkerVersion", reconcileVersion, caches.versions as Informer<unknown>);
+  const releases = controller("WorkerRelease", reconcileRelease, caches.releases as Informer<unknown>);
+  const jobBuilders = controller("JobBuilder", reconcileJobBuilder, caches.jobBuilders as Informer<unknown>);
+  const bundles = controller("WorkerBundle", reconcileBundle, caches.bundles as Informer<unknown>);
   const controllers = [accounts, versions, releases, jobBuilders, bundles];
 
   const name = (o: KubernetesObject) => o.metadata?.name;

@@ -1,8 +1,9 @@
 // `wrangler deploy` of a multi-module + WebAssembly worker turns into pods answering through the platform's
 // serving path with what each module computes; a redeploy of changed code replaces them: the new code
 // answers and the old pods are gone.
+import { eventually } from "@fireworkers/testenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, fetchVia, multiModuleProject, newTenant, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
+import { CLUSTER_WAIT, e2eContext, fetchVia, multiModuleProject, newTenant, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform, kube } = e2eContext();
 const script = "multi";
@@ -48,8 +49,8 @@ describe("wrangler deploy -> serving", () => {
 
     await eventually("the old pods to be gone", async () => {
       const all = await kube.list("pods", `app.kubernetes.io/instance=${tenant.subdomain}`);
-      return all.length > 0 && all.every((p) => p.spec.containers[0].image !== oldImage && p.status.phase === "Running") ? true : undefined;
-    });
+      return all.length > 0 && all.every((p) => p.spec.containers[0].image !== oldImage && p.status.phase === "Running");
+    }, CLUSTER_WAIT);
     const bundle = await kube.get("workerbundle", tenant.subdomain);
     expect(bundle.spec.image).not.toBe(oldImage);
     expect((await pods()).every((p) => p.spec.containers[0].image === bundle.spec.image)).toBe(true);

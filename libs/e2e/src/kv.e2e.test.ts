@@ -2,8 +2,8 @@
 // using env.KV through workerd's native binding, the bindings gateway and S3, and the isolation cases: tenant
 // code trying to reach the gateway directly, with forged headers, and a binding to another account's namespace.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
-import { kubectl } from "@fireworkers/testenv";
+import { eventually, kubectl } from "@fireworkers/testenv";
+import { e2eContext, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -157,7 +157,7 @@ describe("Workers KV", () => {
   it("a key put with a 60 s TTL disappears when it expires", async () => {
     await op({ op: "put", key: "short-lived", value: "soon gone", options: { expirationTtl: 60 } });
     expect((await op({ op: "get", key: "short-lived", options: { cacheTtl: 30 } })).result).toBe("soon gone");
-    await eventually("the key to expire", async () => ((await op({ op: "get", key: "short-lived", options: { cacheTtl: 30 } })).result === null ? true : undefined), 150_000, 2_000);
+    await eventually("the key to expire", async () => (await op({ op: "get", key: "short-lived", options: { cacheTtl: 30 } })).result === null, { timeoutMs: 150_000, intervalMs: 2_000 });
     const names = (await op({ op: "list", options: { prefix: "short" } })).result.keys;
     expect(names).toEqual([]);
   });

@@ -1,7 +1,8 @@
 // The operator runs 2 replicas with a Lease: killing the leader (SIGKILL, no graceful release) in the middle
 // of a deploy only delays it. The other replica takes the Lease when it expires and finishes the deploy.
+import { eventually } from "@fireworkers/testenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
+import { CLUSTER_WAIT, e2eContext, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform, kube } = e2eContext();
 const script = "survivor";
@@ -17,7 +18,7 @@ describe("operator leader killed during a deploy", () => {
   const holder = async () => (await kube.get("lease", "fireworkers-operator"))?.spec?.holderIdentity as string | undefined;
 
   it("the deploy completes under the new leader", async () => {
-    const leader = await eventually("a leader", holder);
+    const leader = await eventually("a leader", holder, CLUSTER_WAIT);
     const r = await tenant.wrangler(writeProject(plainProject(script, `export default { fetch() { return new Response("made it") } }\n`)), ["deploy"]);
     expect(r.code, r.output).toBe(0);
     // Killed right after the API accepted the deploy: the operator has at most started on it.
@@ -28,7 +29,7 @@ describe("operator leader killed during a deploy", () => {
     const next = await eventually("a new leader", async () => {
       const h = await holder();
       return h && h !== leader ? h : undefined;
-    });
+    }, CLUSTER_WAIT);
     expect(next).not.toBe(leader);
     // The Deployment replaced the killed pod: two replicas again.
     await kube.run(["rollout", "status", "deployment/fireworkers-operator", "--timeout=180s"]);

@@ -1,7 +1,8 @@
 // Cloudflare's versions model served for real: `versions upload` + `versions deploy` 50/50 serves both
 // versions (split by the platform's split worker), and `wrangler rollback` brings the previous one back alone.
+import { eventually } from "@fireworkers/testenv";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { e2eContext, eventually, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
+import { CLUSTER_WAIT, e2eContext, fetchVia, newTenant, plainProject, untilAnswers, writeProject, type Tenant } from "./test/index.ts";
 
 const { cluster, platform } = e2eContext();
 const script = "canary";
@@ -43,7 +44,7 @@ describe("versions upload / deploy / rollback", () => {
     const seen = await eventually("both versions to answer", async () => {
       const s = await sample(40);
       return s.get("200 blue") && s.get("200 green") ? s : undefined;
-    });
+    }, CLUSTER_WAIT);
     expect([...seen.keys()].sort()).toEqual(["200 blue", "200 green"]);
     const sticky = new Set<string>();
     for (let i = 0; i < 10; i++) sticky.add((await fetchVia(platform.edgeUrl, tenant.host(script), "/", { "x-fireworkers-split-key": "user-42" })).body);
@@ -56,7 +57,7 @@ describe("versions upload / deploy / rollback", () => {
     expect(r.code, r.output).toBe(0);
     await eventually("only blue to answer", async () => {
       const s = await sample(20);
-      return s.size === 1 && s.get("200 blue") === 20 ? true : undefined;
-    });
+      return s.size === 1 && s.get("200 blue") === 20;
+    }, CLUSTER_WAIT);
   });
 });

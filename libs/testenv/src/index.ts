@@ -12,3 +12,4 @@ export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";
 export { ADD_WASM } from "./test-assets.ts";
 export { runWrangler, WRANGLER_3, WRANGLER_4, type WranglerOptions, type WranglerRun } from "./wrangler.ts";
 export { imageFromDir, pushImage, pushImageRaw, type Blob, type Image, type RunConfig } from "./oci-image.ts";
+export { eventually, type EventuallyOptions } from "./eventually.ts";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
+import { eventually } from "./eventually.ts";
 import { describe, expect, inject, it } from "vitest";
 import { kubectl } from "./kube.ts";
 import { REPO_ROOT } from "./paths.ts";
@@ -8,16 +8,6 @@ import { probe } from "./probe.ts";
 
 const { kube } = inject("env");
 const k = (...args: string[]) => kubectl(kube, args);
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 describe("kube-apiserver", () => {
   it("is a real v1.34 apiserver that forbids anonymous and rejects wrong-token requests", async () => {
@@ -134,13 +124,13 @@ describe("kube-controller-manager", () => {
     await k("delete", "-n", ns, "wa", "owner");
     await eventually("the owned ConfigMap to be collected", async () => {
       const left = await k("get", "-n", ns, "configmap", "owned", "--ignore-not-found", "-o", "name");
-      return left.trim() === "" ? true : undefined;
-    });
+      return left.trim() === "";
+    }, { timeoutMs: 60_000 });
   });
 
   it("creates the default ServiceAccount of a new namespace", async () => {
     await k("create", "namespace", "sa-check");
-    const sa = await eventually("the default ServiceAccount", async () => (await k("get", "-n", "sa-check", "serviceaccount", "default", "-o", "name")).trim() || undefined);
+    const sa = await eventually("the default ServiceAccount", async () => (await k("get", "-n", "sa-check", "serviceaccount", "default", "-o", "name")).trim() || undefined, { timeoutMs: 60_000 });
     expect(sa).toBe("serviceaccount/default");
   });
 });

@@ -119,6 +119,8 @@ describe("checkVersion (the API's upload-time dry run)", () => {
     ["plain_text without text", { bindings: [{ name: "A", type: "plain_text" }] }, /text/],
     ["a wasm binding to a part that was not uploaded", { bindings: [{ name: "W", type: "wasm_module", part: "add.wasm" }] }, /not among the version's modules/],
     ["an unknown compatibility flag shape", { compatibilityFlags: ["Not A Flag"] }, /invalid compatibility flag/],
+    ["an invalid entrypoint on a service not deployed yet", { bindings: [{ name: "S", type: "service", service: "other", entrypoint: "x y" }] }, /invalid entrypoint/],
+    ["a wasm binding, which workerd refuses in a modules worker", { modules: [...ok.modules, { name: "add.wasm", type: "wasm" as const }], bindings: [{ name: "W", type: "wasm_module", part: "add.wasm" }] }, /only in service-worker scripts; import "add.wasm"/],
     ["a module that is also another's directory", { modules: [...ok.modules, { name: "lib", type: "text" as const }, { name: "lib/x.js", type: "esm" as const }] }, /also the directory/],
   ])("refuses %s", (_, change, reason) => {
     expect(() => checkVersion("hello", { ...ok, ...(change as object) })).toThrow(reason);

@@ -6,57 +6,62 @@ import { randomUUID } from "node:crypto";
 import type { Binding, WorkerScript, WorkerVersion } from "@fireworkers/crd-types";
 import { metadataKey, moduleKey, versionPrefix } from "@fireworkers/storage";
 import { withSecrets } from "../domain/bindings.ts";
+import { NotFound, secretEditRefused } from "../domain/errors.ts";
 import type { TokenRecord } from "../domain/tokens.ts";
-import { brief, secretEditFailed, secretNotFound, workerNotFound } from "../http/errors.ts";
+import type { Context } from "../context.ts";
+import { brief } from "../log.ts";
 import { secretNames, type SecretState } from "../store/secrets.ts";
-import type { Deps } from "../deps.ts";
-import { recordDeployment } from "./deploy.ts";
+import { pruneVersions, recordDeployment } from "./deploy.ts";
 import { assertRenderable } from "./renderable.ts";
 
 export interface SecretChange {
+  accountId: string;
+  scriptName: string;
   upserts: Record<string, string>;
   deletes: string[];
   /** New bindings for the version (PATCH settings); default: the latest version's, with the new secret set. */
   bindings?: (secretNames: string[]) => Binding[];
+  token: TokenRecord;
 }
 
-export async function changeSecrets(deps: Deps, accountId: string, scriptName: string, change: SecretChange, token: TokenRecord): Promise<SecretState> {
-  const script = await deps.scripts.get(accountId, scriptName);
-  if (!script) throw workerNotFound();
-  const [latest] = await deps.scripts.versions(script);
-  const [current] = await deps.scripts.deployments(script);
+export async function changeSecrets(ctx: Context, change: SecretChange): Promise<SecretState> {
+  const { stores } = ctx;
+  const script = await stores.scripts.require(change.accountId, change.scriptName);
+  const [latest] = await stores.versions.list(script);
+  const [current] = await stores.deployments.list(script);
   const fullyDeployed = current?.spec.versions.length === 1 && current.spec.versions[0]!.versionId === latest?.spec.versionId;
-  if (!latest || !fullyDeployed) throw secretEditFailed();
-  const before = await deps.secrets.read(script);
-  for (const name of change.deletes) if (!Object.hasOwn(before.updated, name)) throw secretNotFound(name);
+  if (!latest || !fullyDeployed) throw secretEditRefused();
+  const before = await stores.secrets.read(script);
+  for (const name of change.deletes) if (!Object.hasOwn(before.updated, name)) throw new NotFound("secret", name);
 
-  const after = await deps.secrets.apply(script, change.upserts, change.deletes);
+  const after = await stores.secrets.apply(script, change.upserts, change.deletes);
   // Read again once the version number is taken: a secret change racing on another replica then lands
   // in whichever of the two versions is numbered last, instead of being dropped from it.
   const bindingsNow = async () => {
-    const names = secretNames(await deps.secrets.read(script));
+    const names = secretNames(await stores.secrets.read(script));
     return change.bindings ? change.bindings(names) : withSecrets(latest.spec.bindings ?? [], names);
   };
-  await newVersionFrom(deps, script, latest, bindingsNow, "secret", token);
+  await newVersionFrom(ctx, script, latest, bindingsNow, "secret", change.token);
   return after;
 }
 
 /** A new version reusing another's modules (copied inside S3), deployed at 100%. */
 export async function newVersionFrom(
-  deps: Deps,
+  ctx: Context,
   script: WorkerScript,
   from: WorkerVersion,
   bindingsNow: () => Promise<Binding[]>,
   triggeredBy: string,
   token: TokenRecord,
 ): Promise<WorkerVersion> {
+  const { stores } = ctx;
   const versionId = randomUUID();
   const prefix = versionPrefix(script.spec.accountId, script.spec.scriptName, versionId);
   const written = from.spec.modules.map((m) => moduleKey(prefix, m.name)).concat(metadataKey(prefix));
   let created = false;
   try {
-    await deps.s3.copyModules(from.spec.storage.prefix, prefix, from.spec.modules);
-    const { number, script: current } = await deps.scripts.next(script, "versions");
+    await stores.s3.copyModules(from.spec.storage.prefix, prefix, from.spec.modules);
+    const { number, script: current } = await stores.counters.next(script, "versions");
     const bindings = await bindingsNow();
     assertRenderable(script.spec.scriptName, { ...from.spec, versionId, bindings });
     const createdOn = new Date().toISOString();
@@ -64,21 +69,22 @@ export async function newVersionFrom(
       ...from.spec,
       versionId,
       number,
-      storage: { bucket: deps.s3.bucket, prefix },
+      storage: { bucket: stores.s3.bucket, prefix },
       bindings,
       annotations: { "workers/triggered_by": triggeredBy },
       source: "wrangler",
       authorEmail: token.email,
     };
-    await deps.s3.putMetadata(prefix, { ...spec, createdOn });
-    const version = await deps.scripts.createVersion(current, spec, createdOn);
+    await stores.s3.putMetadata(prefix, { ...spec, createdOn });
+    const version = await stores.versions.create(current, spec, createdOn);
     created = true;
-    deps.metrics.versions.inc({ mode: triggeredBy });
-    await recordDeployment(deps, current, [{ versionId, percentage: 100 }], { triggeredBy, token });
+    ctx.metrics.versions.inc({ mode: triggeredBy });
+    await recordDeployment(ctx, current, [{ versionId, percentage: 100 }], { triggeredBy, token });
+    await pruneVersions(ctx, current, number);
     return version;
   } catch (err) {
-    if (created) await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: brief(e), versionId }, "could not discard version"));
-    await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed version"));
+    if (created) await stores.versions.discard(versionId).catch((e) => ctx.log.error({ err: brief(e), versionId }, "could not discard version"));
+    await stores.s3.deleteKeys(written).catch((e) => ctx.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed version"));
     throw err;
   }
 }

@@ -1,9 +1,9 @@
 import type { Binding, Module } from "@fireworkers/crd-types";
 import { checkVersion } from "@fireworkers/workerd-config";
-import { invalid } from "../http/errors.ts";
+import { Invalid } from "../domain/errors.ts";
 
 /**
- * Refuses (10021) a version no build could render: an upload the API accepted but the job-builder
+ * Refuses (Invalid) a version no build could render: an upload the API accepted but the job-builder
  * refuses would make every later build of the whole account fail, while wrangler reported success.
  */
 export function assertRenderable(
@@ -13,6 +13,6 @@ export function assertRenderable(
   try {
     checkVersion(scriptName, version);
   } catch (err) {
-    throw invalid(`metadata: ${(err as Error).message.replace(/^\S+ version \S+: /, "")}`);
+    throw new Invalid((err as Error).message.replace(/^\S+ version \S+: /, ""), "metadata");
   }
 }

@@ -2,17 +2,18 @@
 // metadata, write metadata.json, then the Kubernetes objects, the WorkerVersion last. Any failure deletes
 // what this request wrote, so no version ever points at missing objects.
 import { randomUUID } from "node:crypto";
-import type { FastifyRequest } from "fastify";
+import type { IncomingMessage } from "node:http";
 import type { WorkerAccount, WorkerScript, WorkerVersion, WorkerVersionSpec, WorkerDeployment } from "@fireworkers/crd-types";
 import { metadataKey, versionPrefix } from "@fireworkers/storage";
 import { resolveBindings } from "../domain/bindings.ts";
 import { parseUploadMetadata } from "../domain/metadata.ts";
 import type { TokenRecord } from "../domain/tokens.ts";
+import { InheritUnresolved, Invalid, NotFound } from "../domain/errors.ts";
+import type { Context } from "../context.ts";
+import { brief } from "../log.ts";
 import { secretNames } from "../store/secrets.ts";
-import { brief, inheritInvalid, invalid, workerNotFound } from "../http/errors.ts";
 import { streamModules, type WrittenKeys } from "../upload/stream-modules.ts";
-import type { Deps } from "../deps.ts";
-import { recordDeployment } from "./deploy.ts";
+import { pruneVersions, recordDeployment } from "./deploy.ts";
 import { assertKvBindings } from "./kv-bindings.ts";
 import { assertRenderable } from "./renderable.ts";
 
@@ -23,6 +24,8 @@ export interface UploadRequest {
   mode: "script" | "version";
   strictInherit: boolean;
   token: TokenRecord;
+  /** The multipart body (a `metadata` part and the modules), read as it arrives. */
+  body: IncomingMessage;
 }
 
 export interface UploadResult {
@@ -31,14 +34,15 @@ export interface UploadResult {
   deployment?: WorkerDeployment;
 }
 
-export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRequest): Promise<UploadResult> {
+export async function uploadVersion(ctx: Context, r: UploadRequest): Promise<UploadResult> {
+  const { stores, config } = ctx;
   const accountId = r.account.metadata.name;
   // A version upload needs its script before anything is written; a PUT creates it if need be, so its
   // lookup runs while the body streams.
-  const lookup = deps.scripts.get(accountId, r.scriptName);
+  const lookup = stores.scripts.get(accountId, r.scriptName);
   lookup.catch(() => undefined); // awaited below; a streaming failure must not leave it unhandled
   let existing = r.mode === "version" ? await lookup : undefined;
-  if (r.mode === "version" && !existing) throw workerNotFound();
+  if (r.mode === "version" && !existing) throw new NotFound("worker", r.scriptName);
 
   const versionId = randomUUID();
   const prefix = versionPrefix(accountId, r.scriptName, versionId);
@@ -48,22 +52,22 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
   // What inherit / keep_bindings need (latest version, secret names) does not depend on the body: read it
   // while the body streams.
   const readContext = async (script: WorkerScript | undefined) =>
-    script ? Promise.all([deps.scripts.versions(script), deps.secrets.read(script).then(secretNames)]) : ([[], []] as [WorkerVersion[], string[]]);
+    script ? Promise.all([stores.versions.list(script), stores.secrets.read(script).then(secretNames)]) : ([[], []] as [WorkerVersion[], string[]]);
   const early = lookup.then(readContext);
   early.catch(() => undefined);
   try {
-    const streamed = await streamModules(req.raw, { client: deps.s3Client, bucket: deps.s3.bucket, prefix, limits: deps.config.limits }, written);
-    if (streamed.metadataText === undefined) throw invalid("the upload has no 'metadata' part");
+    const streamed = await streamModules(r.body, { client: stores.s3.client, bucket: stores.s3.bucket, prefix, limits: config.limits }, written);
+    if (streamed.metadataText === undefined) throw new Invalid("the upload has no 'metadata' part");
     let meta;
     try {
       meta = parseUploadMetadata(streamed.metadataText);
     } catch (err) {
-      throw invalid((err as Error).message);
+      throw new Invalid((err as Error).message);
     }
     const mainName = meta.main_module.startsWith("./") ? meta.main_module.slice(2) : meta.main_module;
     const main = streamed.modules.find((m) => m.name === mainName);
-    if (!main) throw invalid(`metadata.main_module: '${meta.main_module}' is not among the uploaded modules`);
-    if (main.type !== "esm") throw invalid(`metadata.main_module: '${meta.main_module}' must be an ES module (application/javascript+module)`);
+    if (!main) throw new Invalid(`'${meta.main_module}' is not among the uploaded modules`, "metadata.main_module");
+    if (main.type !== "esm") throw new Invalid(`'${meta.main_module}' must be an ES module (application/javascript+module)`, "metadata.main_module");
 
     const resolve = ([versions, secrets]: [WorkerVersion[], string[]]) => {
       let resolution;
@@ -75,14 +79,15 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
           secretNames: secrets,
         });
       } catch (err) {
-        throw invalid((err as Error).message);
+        throw new Invalid((err as Error).message);
       }
-      if (resolution.unresolved.length) throw inheritInvalid(resolution.unresolved);
+      if (resolution.unresolved.length) throw new InheritUnresolved(resolution.unresolved);
       // Secrets are per script here (one Secret the running pods read): values sent with an upload that
       // deploys nothing would change what serves now. They come with a deploy or `wrangler secret put`.
       if (r.mode === "version" && Object.keys(resolution.secretValues).length) {
-        throw invalid(
-          `metadata.bindings: secret values (${Object.keys(resolution.secretValues).join(", ")}) cannot come with a version upload; set them with 'wrangler secret put' or a deploy`,
+        throw new Invalid(
+          `secret values (${Object.keys(resolution.secretValues).join(", ")}) cannot come with a version upload; set them with 'wrangler secret put' or a deploy`,
+          "metadata.bindings",
         );
       }
       // Before anything is written: what no build could render is refused now, not at build time.
@@ -100,28 +105,28 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
     const counters = r.mode === "script" ? (["versions", "deployments"] as const) : (["versions"] as const);
     existing ??= await lookup;
     let resolution = resolve(await early);
-    await assertKvBindings(deps, accountId, resolution.bindings);
+    await assertKvBindings(stores, accountId, resolution.bindings);
     let script: WorkerScript;
     let numbers: { versions?: number; deployments?: number };
     if (existing) {
-      ({ numbers, script } = await deps.scripts.nextAll(existing, [...counters]));
+      ({ numbers, script } = await stores.counters.nextAll(existing, [...counters]));
     } else {
       // A first upload: the script is created with its counters already taken (one write)...
-      const ensured = await deps.scripts.ensure(r.account, r.scriptName, Object.fromEntries(counters.map((c) => [c, 1])));
+      const ensured = await stores.scripts.ensure(r.account, r.scriptName, Object.fromEntries(counters.map((c) => [c, 1])));
       if (ensured.created) {
         createdScript = script = ensured.script;
         numbers = { versions: 1, deployments: 1 };
       } else {
         // ...unless a concurrent upload created it meanwhile: then it is an upload to an existing script.
         resolution = resolve(await readContext(ensured.script));
-        await assertKvBindings(deps, accountId, resolution.bindings);
-        ({ numbers, script } = await deps.scripts.nextAll(ensured.script, [...counters]));
+        await assertKvBindings(stores, accountId, resolution.bindings);
+        ({ numbers, script } = await stores.counters.nextAll(ensured.script, [...counters]));
       }
     }
     const number = numbers.versions!;
     // Secrets sent with the upload (deploy --secrets-file) are stored first, so that the version, created
     // after them, does not count them as "changed since" (10220).
-    if (Object.keys(resolution.secretValues).length) await deps.secrets.apply(script, resolution.secretValues, []);
+    if (Object.keys(resolution.secretValues).length) await stores.secrets.apply(script, resolution.secretValues, []);
     const createdOn = new Date().toISOString();
     const annotations: Record<string, string> = {
       ...meta.annotations,
@@ -132,7 +137,7 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
       scriptName: r.scriptName,
       versionId,
       number,
-      storage: { bucket: deps.s3.bucket, prefix },
+      storage: { bucket: stores.s3.bucket, prefix },
       mainModule: main.name,
       modules: streamed.modules,
       bindings: resolution.bindings,
@@ -143,30 +148,31 @@ export async function uploadVersion(deps: Deps, req: FastifyRequest, r: UploadRe
       authorEmail: r.token.email,
     };
     written.push(metadataKey(prefix));
-    await deps.s3.putMetadata(prefix, { ...spec, createdOn });
-    const version = await deps.scripts.createVersion(script, spec, createdOn);
-    deps.metrics.versions.inc({ mode: r.mode });
-    deps.metrics.uploadBytes.inc(streamed.modules.reduce((s, m) => s + m.size, 0));
-    deps.metrics.uploadSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    await stores.s3.putMetadata(prefix, { ...spec, createdOn });
+    const version = await stores.versions.create(script, spec, createdOn);
+    ctx.metrics.versions.inc({ mode: r.mode });
+    ctx.metrics.uploadBytes.inc(streamed.modules.reduce((s, m) => s + m.size, 0));
+    ctx.metrics.uploadSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
 
     let deployment: WorkerDeployment | undefined;
     if (r.mode === "script") {
       try {
-        deployment = await recordDeployment(deps, script, [{ versionId, percentage: 100 }], { triggeredBy: "upload", token: r.token }, numbers.deployments);
+        deployment = await recordDeployment(ctx, script, [{ versionId, percentage: 100 }], { triggeredBy: "upload", token: r.token }, numbers.deployments);
       } catch (err) {
-        await deps.scripts.discardVersion(versionId).catch((e) => deps.log.error({ err: brief(e), versionId }, "could not discard version"));
+        await stores.versions.discard(versionId).catch((e) => ctx.log.error({ err: brief(e), versionId }, "could not discard version"));
         throw err;
       }
     }
+    await pruneVersions(ctx, script, number);
     return { script, version, deployment };
   } catch (err) {
     if (written.length) {
-      await deps.s3.deleteKeys(written).catch((e) => deps.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed upload"));
+      await stores.s3.deleteKeys(written).catch((e) => ctx.log.error({ err: brief(e), prefix }, "could not delete the objects of a failed upload"));
     }
     // The script this request created goes too, unless a concurrent upload (another replica) has put a
     // version in it meanwhile: that request's work must survive this one's failure.
-    if (createdScript && (await deps.scripts.versions(createdScript).catch(() => [undefined])).length === 0) {
-      await deps.scripts.delete(createdScript).catch((e) => deps.log.error({ err: brief(e) }, "could not delete the script of a failed first upload"));
+    if (createdScript && (await stores.versions.list(createdScript).catch(() => [undefined])).length === 0) {
+      await stores.scripts.delete(createdScript).catch((e) => ctx.log.error({ err: brief(e) }, "could not delete the script of a failed first upload"));
     }
     throw err;
   }

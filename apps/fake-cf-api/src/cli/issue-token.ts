@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { API_VERSION, type WorkerAccount } from "@fireworkers/crd-types";
 import { Kube, type Obj } from "../store/kube.ts";
-import { Scripts } from "../store/scripts.ts";
+import { AccountStore } from "../store/accounts.ts";
 import { Tokens } from "../store/tokens.ts";
 
 const { values } = parseArgs({
@@ -26,9 +26,9 @@ if (values.help || !values.account?.length) {
 }
 
 const kube = Kube.fromDefault(values.namespace || process.env.NAMESPACE || "fireworkers");
-const scripts = new Scripts(kube);
+const accounts = new AccountStore(kube);
 for (const id of values.account) {
-  if (await scripts.account(id)) continue;
+  if (await accounts.get(id)) continue;
   if (!values["create-account"]) {
     console.error(`WorkerAccount ${id} does not exist in namespace ${kube.namespace} (pass --create-account to create it)`);
     process.exit(1);

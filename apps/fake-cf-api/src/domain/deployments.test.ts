@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { WorkerDeployment } from "@fireworkers/crd-types";
-import { changedSecretsSince, inForce, prunable, triggeredBy, validateSplit } from "./deployments.ts";
+import type { WorkerDeployment, WorkerVersion } from "@fireworkers/crd-types";
+import { changedSecretsSince, inForce, prunable, prunableVersions, triggeredBy, validateSplit } from "./deployments.ts";
 
 const dep = (name: string, number: number | undefined, created: string, versions = [{ versionId: "v1", percentage: 100 }]): WorkerDeployment => ({
   apiVersion: "api.cf-worker/v1",
@@ -19,6 +19,27 @@ describe("deployment in force", () => {
     const ds = [1, 2, 3, 4, 5].map((n) => dep(`d${n}`, n, "2026-01-01T00:00:00Z"));
     expect(prunable(ds, 3).sort()).toEqual(["d1", "d2"]);
     expect(prunable(ds, 0)).not.toContain("d5");
+  });
+});
+
+const ver = (number: number) =>
+  ({ apiVersion: "api.cf-worker/v1", kind: "WorkerVersion", metadata: { name: `v${number}` }, spec: { versionId: `v${number}`, number } }) as WorkerVersion;
+
+describe("version history", () => {
+  const versions = [3, 1, 6, 2, 5, 4].map(ver);
+
+  it("prunes the oldest beyond the newest `keep`", () => {
+    expect(prunableVersions(versions, [], 4).sort()).toEqual(["v1", "v2"]);
+    expect(prunableVersions(versions, [], 6)).toEqual([]);
+  });
+
+  it("never prunes a version a kept deployment references, even in a split", () => {
+    const kept = [dep("d2", 2, "2026-01-01T00:00:00Z", [{ versionId: "v6", percentage: 100 }]), dep("d1", 1, "2026-01-01T00:00:00Z", [{ versionId: "v1", percentage: 50 }, { versionId: "v3", percentage: 50 }])];
+    expect(prunableVersions(versions, kept, 2).sort()).toEqual(["v2", "v4"]);
+  });
+
+  it("keeps at least the newest version", () => {
+    expect(prunableVersions(versions, [], 0)).not.toContain("v6");
   });
 });
 

@@ -44,6 +44,18 @@ export function prunable(deployments: WorkerDeployment[], keep: number): string[
 }
 
 /**
+ * Names of versions beyond the newest `keep` that no deployment references (the caller passes the deployments
+ * it keeps: the one in force and the history rollbacks may return to).
+ */
+export function prunableVersions(versions: WorkerVersion[], deployments: WorkerDeployment[], keep: number): string[] {
+  const referenced = new Set(deployments.flatMap((d) => d.spec.versions.map((v) => v.versionId)));
+  return versionsNewestFirst(versions)
+    .slice(Math.max(1, keep))
+    .filter((v) => !referenced.has(v.spec.versionId))
+    .map((v) => v.metadata.name);
+}
+
+/**
  * Secrets that changed since a version was made: added or removed since (by name), or updated after its
  * creation. Secrets are script-scoped here, so deploying an old version serves today's values: this is what
  * the 10220 confirmation is about.

@@ -1,6 +1,6 @@
 // Kubernetes objects -> the Cloudflare objects wrangler reads (wrangler-api.md §5). Pure.
 import { createHash } from "node:crypto";
-import { createdMs, type WorkerDeployment, type WorkerScript, type WorkerVersion } from "@fireworkers/crd-types";
+import { createdMs, type Route, type WorkerDeployment, type WorkerScript, type WorkerVersion } from "@fireworkers/crd-types";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -140,3 +140,10 @@ export const routesToWire = (script: WorkerScript) =>
     ...(r.zoneId ? { zone_id: r.zoneId } : {}),
     ...(r.zoneName ? { zone_name: r.zoneName } : {}),
   }));
+
+/** A route as wrangler sends it (PUT .../routes), as a WorkerScript route. */
+export const routeFromWire = (r: { pattern: string; zone_id?: string; zone_name?: string }): Route => ({
+  pattern: r.pattern,
+  ...(r.zone_id ? { zoneId: r.zone_id } : {}),
+  ...(r.zone_name ? { zoneName: r.zone_name } : {}),
+});

@@ -1,11 +1,26 @@
 // Cloudflare's error envelope and the error codes wrangler reacts to (shared/reference/wrangler-api.md §6).
-// Every failure the API answers is an ApiError; anything else becomes a 500 with code 10013.
+// Actions throw domain errors (domain/errors.ts); `toApiError` is the one place that turns them, and
+// anything else, into a Cloudflare code and HTTP status. Anything unknown becomes a 500 with code 10013.
+import {
+  AlreadyExists,
+  DomainError,
+  InheritUnresolved,
+  Invalid,
+  NotFound,
+  PolicyRefused,
+  TooLarge,
+  Unavailable,
+} from "../domain/errors.ts";
+import { isKvError } from "@fireworkers/kv-store";
+import { KubeUnavailable } from "../store/kube.ts";
+import { S3WriteError } from "../upload/stream-modules.ts";
 
 export interface CfError {
   code: number;
   message: string;
 }
 
+/** An answer with Cloudflare's error envelope: HTTP-level refusals (authentication, no route) and mapped domain errors. */
 export class ApiError extends Error {
   readonly status: number;
   readonly errors: CfError[];
@@ -24,43 +39,62 @@ export const unauthenticated = () => one(401, 10000, "Authentication error");
 export const forbidden = () => one(403, 10000, "Authentication error");
 
 export const noRoute = () => one(404, 7003, "No route for that URI");
-export const accountNotFound = (accountId: string) =>
-  one(404, 7003, `Could not route to /accounts/${accountId}, perhaps your object identifier is invalid?`);
 
 /** 10021 is Cloudflare's "invalid script / validation" code. The message names the offending field.
  * (wrangler treats a 10021 message containing "startup" as a startup-limit failure: never use that word.) */
 export const invalid = (message: string) => one(400, 10021, message);
 
-/** The two "does not exist" answers wrangler's existence checks need: 10007 on scripts, 10090 on services. */
-export const workerNotFound = () => one(404, 10007, "This Worker does not exist on your account.");
-export const serviceNotFound = () => one(404, 10090, "workers.api.error.service_not_found");
-export const versionNotFound = (versionId: string) => one(404, 10222, `workers.api.error.version_not_found: ${versionId}`);
-export const secretNotFound = (name: string) => one(404, 10056, `workers.api.error.secret_not_found: ${name}`);
-
-export const tooLarge = (limitBytes: number) =>
-  one(413, 10027, `Your Worker exceeded the size limit of ${(limitBytes / (1 << 20)).toFixed(0)} MiB.`);
-export const tooManyModules = (limit: number) => one(400, 10027, `Your Worker has more than ${limit} modules.`);
-
-/** One error per unresolved name: wrangler matches each message against /inherit binding '(.*)' is invalid/. */
-export const inheritInvalid = (names: string[]) =>
-  new ApiError(
-    400,
-    names.map((name) => ({ code: 10057, message: `inherit binding '${name}' is invalid` })),
-  );
-
-export const secretEditFailed = () =>
-  one(400, 10215, "Secret edit failed: the latest version of this Worker is not the one deployed at 100%.");
-
-/** wrangler parses the names after "The following secrets have changed:" and retries with ?force=true. */
-export const secretsChanged = (names: string[]) => one(400, 10220, `The following secrets have changed: ${names.join(", ")}`);
-
 export const internal = () => one(500, 10013, "An internal error occurred; the request changed nothing. Please retry.");
 export const unavailable = (what: string) => one(503, 10013, `${what} is unavailable; the request changed nothing. Please retry.`);
 
-/** An error as a log field: name, message and status, without the SDKs' request dumps. */
-export function brief(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
-  const status = (err as { $metadata?: { httpStatusCode?: number }; code?: number }).$metadata?.httpStatusCode ?? (err as { code?: unknown }).code;
-  const cause = err.cause instanceof Error ? `${err.cause.name}: ${err.cause.message}` : undefined;
-  return { name: err.name, message: err.message, ...(status !== undefined ? { status } : {}), ...(cause ? { cause } : {}) };
+/**
+ * How a missing Worker is answered: 10007 on .../scripts routes, 10090 on .../services routes (the two
+ * "does not exist" answers wrangler's existence checks read). A route picks with `config.missingWorker`.
+ */
+export type MissingWorker = "script" | "service";
+
+function notFound(err: NotFound, missingWorker: MissingWorker): ApiError {
+  switch (err.resource) {
+    case "account":
+      return one(404, 7003, `Could not route to /accounts/${err.id}, perhaps your object identifier is invalid?`);
+    case "worker":
+      return missingWorker === "service" ? one(404, 10090, "workers.api.error.service_not_found") : one(404, 10007, "This Worker does not exist on your account.");
+    case "version":
+      return one(404, 10222, `workers.api.error.version_not_found: ${err.id}`);
+    case "secret":
+      return one(404, 10056, `workers.api.error.secret_not_found: ${err.id}`);
+  }
+}
+
+function fromDomain(err: DomainError, missingWorker: MissingWorker): ApiError {
+  if (err instanceof NotFound) return notFound(err, missingWorker);
+  if (err instanceof Invalid) return invalid(err.message);
+  // One error per unresolved name: wrangler matches each message against /inherit binding '(.*)' is invalid/.
+  if (err instanceof InheritUnresolved) return new ApiError(400, err.names.map((name) => ({ code: 10057, message: `inherit binding '${name}' is invalid` })));
+  if (err instanceof TooLarge) {
+    return err.what === "bytes"
+      ? one(413, 10027, `Your Worker exceeded the size limit of ${(err.limit / (1 << 20)).toFixed(0)} MiB.`)
+      : one(400, 10027, `Your Worker has more than ${err.limit} modules.`);
+  }
+  if (err instanceof PolicyRefused) return one(400, err.code, err.message);
+  if (err instanceof AlreadyExists) return one(409, err.code, err.message);
+  if (err instanceof Unavailable) return unavailable(err.what);
+  return internal();
+}
+
+/** Any error as the Cloudflare answer: domain errors, Fastify's own (validation, body limit), dependency failures. */
+export function toApiError(
+  err: Error & { validation?: unknown; validationContext?: string; code?: string; statusCode?: number },
+  opts: { missingWorker: MissingWorker; bodyLimit: number },
+): ApiError {
+  if (err instanceof ApiError) return err;
+  // Workers KV's own codes (libs/kv-store), shared with the bindings gateway.
+  if (isKvError(err)) return one(err.status, err.code, err.message);
+  if (err instanceof DomainError) return fromDomain(err, opts.missingWorker);
+  if (err.validation) return invalid(`${err.validationContext ?? "request"}${err.message.slice((err.validationContext ?? "").length)}`);
+  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return fromDomain(new TooLarge("bytes", opts.bodyLimit), opts.missingWorker);
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ApiError(err.statusCode, invalid(err.message).errors);
+  if (err instanceof KubeUnavailable) return unavailable("Kubernetes");
+  if (err instanceof S3WriteError) return unavailable("S3");
+  return internal();
 }

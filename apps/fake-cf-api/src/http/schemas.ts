@@ -1,19 +1,44 @@
-// JSON schemas shared by the routes: path parameters, Cloudflare's envelope, and the objects returned.
-// Fastify validates requests with them and @fastify/swagger publishes them at /openapi.json.
+// Schemas shared by the routes: path parameters, Cloudflare's envelope, and the objects returned. They are
+// TypeBox schemas (plain JSON Schema at runtime): Fastify validates requests with them, the TypeBox type
+// provider gives handlers their types (req.params, req.query, req.body), and @fastify/swagger publishes them
+// at /openapi.json. Define a parameter once here; never write a route's types by hand.
+import { Type, type Static, type TSchema } from "typebox";
+import { SECRET_NAME } from "@fireworkers/crd-types";
 
 const DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
 const UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
-export const accountId = { type: "string", pattern: DNS_LABEL, description: "Account id (the WorkerAccount's name)." } as const;
-export const scriptName = {
-  type: "string",
-  pattern: DNS_LABEL,
-  description: "Worker (script) name: lowercase letters, digits and '-', 1 to 63 characters.",
-} as const;
-export const versionId = { type: "string", pattern: UUID } as const;
+/** `{ type: "string", enum }` (TypeBox's own literals would be `const`/`anyOf`, with other error messages). */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) =>
+  Type.Unsafe<T[number]>({ type: "string", enum: [...values], ...options });
+/** A map of strings as `additionalProperties` (TypeBox's Record would be `patternProperties`). */
+export const StringMap = (properties: Record<string, TSchema> = {}) =>
+  Type.Unsafe<Record<string, string>>({ type: "object", properties, additionalProperties: { type: "string" } });
+/** A map whose values all have one schema, as `additionalProperties` (typed from that schema). */
+export const MapOf = <T extends TSchema>(value: T, options: Record<string, unknown> = {}) =>
+  Type.Unsafe<Record<string, Static<T>>>({ type: "object", additionalProperties: value, ...options });
 
-export const accountParams = { type: "object", required: ["accountId"], properties: { accountId } } as const;
-export const scriptParams = { type: "object", required: ["accountId", "scriptName"], properties: { accountId, scriptName } } as const;
+export const accountId = Type.String({ pattern: DNS_LABEL, description: "Account id (the WorkerAccount's name)." });
+export const scriptName = Type.String({ pattern: DNS_LABEL, description: "Worker (script) name: lowercase letters, digits and '-', 1 to 63 characters." });
+export const versionId = Type.String({ pattern: UUID });
+export const secretName = Type.String({ pattern: SECRET_NAME.source, description: "Letters, digits and '_', not starting with a digit; at most 128." });
+
+export const accountParams = Type.Object({ accountId });
+export const scriptParams = Type.Object({ accountId, scriptName });
+export const versionParams = Type.Object({ accountId, scriptName, versionId });
+export const secretParams = Type.Object({ accountId, scriptName, secretName });
+export const zoneParams = Type.Object({ zoneId: Type.String({ pattern: "^[0-9a-f]{32}$" }) });
+
+/** ?force=true (delete, deployments). */
+export const forceQuery = Type.Object({ force: Type.Optional(Type.Boolean()) });
+/** Page-number pagination as wrangler sends it. */
+export const pageQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 20 })),
+});
+
+// Response schemas: documentation and serialization only (handlers build them with domain/wire.ts), so
+// plain JSON Schema.
 
 const errorItem = { type: "object", properties: { code: { type: "integer" }, message: { type: "string" } } } as const;
 
@@ -68,6 +93,9 @@ const open = (properties: Record<string, object>, description?: string) => ({
 const str = { type: "string" } as const;
 const bool = { type: "boolean" } as const;
 const strMap = { type: "object", additionalProperties: { type: "string" } } as const;
+
+export const openObject = { type: "object", additionalProperties: true } as const;
+export const openList = { type: "array", items: openObject } as const;
 
 export const binding = open({ name: str, type: str }, "A binding; secret bindings carry no value.");
 

@@ -1,49 +1,25 @@
-import type { FastifyInstance } from "fastify";
-import type { WorkerVersion } from "@fireworkers/crd-types";
-import { recordDeployment } from "../actions/deploy.ts";
-import { secretNamesOf } from "../domain/bindings.ts";
-import { createdMs } from "@fireworkers/crd-types";
-import { changedSecretsSince, triggeredBy, validateSplit, type WireShare } from "../domain/deployments.ts";
+// A Worker's deployments: list, and `versions deploy` / `rollback`. Paths are relative to
+// /client/v4/accounts/:accountId.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { deployVersions } from "../actions/deploy.ts";
 import { deploymentToWire } from "../domain/wire.ts";
-import type { Deps } from "../deps.ts";
 import { ok } from "../http/envelope.ts";
-import { invalid, secretsChanged, versionNotFound, workerNotFound } from "../http/errors.ts";
-import { answers, deploymentObject, scriptParams } from "../http/schemas.ts";
+import { answers, deploymentObject, forceQuery, scriptParams, StringEnum, StringMap, versionId } from "../http/schemas.ts";
 
-type ScriptParams = { accountId: string; scriptName: string };
-interface DeploymentBody {
-  strategy: "percentage";
-  versions: WireShare[];
-  annotations?: Record<string, string>;
-}
-
-const deploymentBody = {
-  type: "object",
-  required: ["strategy", "versions"],
-  properties: {
-    strategy: { type: "string", enum: ["percentage"] },
-    versions: {
-      type: "array",
-      minItems: 1,
-      maxItems: 2,
-      items: {
-        type: "object",
-        required: ["version_id", "percentage"],
-        properties: {
-          version_id: { type: "string", pattern: "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$" },
-          percentage: { type: "number", minimum: 0, maximum: 100 },
-        },
-      },
-    },
-    annotations: { type: "object", properties: { "workers/message": { type: "string", maxLength: 1000 } }, additionalProperties: { type: "string" } },
-    code_update_strategy: { type: "object" },
+const deploymentBody = Type.Object(
+  {
+    strategy: StringEnum(["percentage"]),
+    versions: Type.Array(Type.Object({ version_id: versionId, percentage: Type.Number({ minimum: 0, maximum: 100 }) }), { minItems: 1, maxItems: 2 }),
+    annotations: Type.Optional(StringMap({ "workers/message": Type.String({ maxLength: 1000 }) })),
+    code_update_strategy: Type.Optional(Type.Unsafe<Record<string, unknown>>({ type: "object" })),
   },
-  additionalProperties: true,
-} as const;
+  { additionalProperties: true },
+);
 
-export function registerDeploymentRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Params: ScriptParams }>(
-    "/accounts/:accountId/workers/scripts/:scriptName/deployments",
+export const deploymentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    "/workers/scripts/:scriptName/deployments",
     {
       config: { auth: "account" },
       schema: {
@@ -54,14 +30,13 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: Deps): void
       },
     },
     async (req) => {
-      const script = await deps.scripts.get(req.params.accountId, req.params.scriptName);
-      if (!script) throw workerNotFound();
-      return ok({ deployments: (await deps.scripts.deployments(script)).map(deploymentToWire) });
+      const script = await app.stores.scripts.require(req.params.accountId, req.params.scriptName);
+      return ok({ deployments: (await app.stores.deployments.list(script)).map(deploymentToWire) });
     },
   );
 
-  app.post<{ Params: ScriptParams; Querystring: { force?: boolean }; Body: DeploymentBody }>(
-    "/accounts/:accountId/workers/scripts/:scriptName/deployments",
+  app.post(
+    "/workers/scripts/:scriptName/deployments",
     {
       config: { auth: "account" },
       schema: {
@@ -69,46 +44,21 @@ export function registerDeploymentRoutes(app: FastifyInstance, deps: Deps): void
         description: "Answers 10220 when secrets changed since a version being deployed was made, unless force=true.",
         tags: ["deployments"],
         params: scriptParams,
-        querystring: { type: "object", properties: { force: { type: "boolean" } } },
+        querystring: forceQuery,
         body: deploymentBody,
         response: answers(deploymentObject),
       },
     },
     async (req) => {
-      const script = await deps.scripts.get(req.params.accountId, req.params.scriptName);
-      if (!script) throw workerNotFound();
-      let split;
-      try {
-        split = validateSplit(req.body.versions);
-      } catch (err) {
-        throw invalid(`body/${(err as Error).message}`);
-      }
-      const versions = new Map<string, WorkerVersion>();
-      for (const share of split) {
-        const version = await deps.scripts.version(script, share.versionId);
-        if (!version) throw versionNotFound(share.versionId);
-        versions.set(share.versionId, version);
-      }
-      const [current] = await deps.scripts.deployments(script);
-      const currentNumbers = new Map<string, number>();
-      for (const share of current?.spec.versions ?? []) {
-        currentNumbers.set(share.versionId, (await deps.scripts.version(script, share.versionId))?.spec.number ?? 0);
-      }
-      const trigger = triggeredBy(split, current, (id) => versions.get(id)?.spec.number ?? currentNumbers.get(id) ?? 0);
-      // Secrets are script-scoped here: rolling back serves today's secrets with yesterday's code. Like
-      // Cloudflare, a rollback across secret changes needs confirming (10220, then ?force=true).
-      if (trigger === "rollback" && !req.query.force) {
-        const secrets = await deps.secrets.read(script);
-        const [target] = versions.values();
-        const changed = changedSecretsSince(secretNamesOf(target!.spec.bindings), createdMs(target!), secrets.updated);
-        if (changed.length) throw secretsChanged(changed);
-      }
-      const deployment = await recordDeployment(deps, script, split, {
-        triggeredBy: trigger,
+      const deployment = await deployVersions(req.ctx, {
+        accountId: req.params.accountId,
+        scriptName: req.params.scriptName,
+        shares: req.body.versions,
+        force: req.query.force === true,
         message: req.body.annotations?.["workers/message"],
         token: req.token,
       });
       return ok(deploymentToWire(deployment));
     },
   );
-}
+};

@@ -3,8 +3,9 @@
 // with a message naming the field (libs/kv-store errors.ts), and is answered before anything is written.
 import type { IncomingHttpHeaders } from "node:http";
 import type { Readable } from "node:stream";
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import busboy from "busboy";
-import type { FastifyInstance } from "fastify";
+import { Type } from "typebox";
 import {
   KV_CODES,
   KvError,
@@ -18,30 +19,32 @@ import {
   type KvStore,
   type NamespaceRef,
 } from "@fireworkers/kv-store";
-import type { Deps } from "../deps.ts";
 import { checkNamespaceId, checkTitle, keyNotFound, namespaceNotFound, namespaceView, pageNamespaces, parseBulkGet, parseBulkWrite, parseKeyNames } from "../domain/kv.ts";
 import { ok } from "../http/envelope.ts";
 import { accountId, accountParams, answers, anyResult } from "../http/schemas.ts";
 
+// Paths are relative to /client/v4/accounts/:accountId (routes/index.ts).
 const tags = ["kv"];
-const namespaceId = { type: "string", maxLength: 64 } as const;
-const nsParams = { type: "object", required: ["accountId", "namespaceId"], properties: { accountId, namespaceId } } as const;
-const keyParams = { type: "object", required: ["accountId", "namespaceId", "keyName"], properties: { accountId, namespaceId, keyName: { type: "string" } } } as const;
-const pageQuery = {
-  type: "object",
-  properties: { page: { type: "integer", minimum: 1 }, per_page: { type: "integer", minimum: 1, maximum: 1000 }, order: { type: "string" }, direction: { type: "string" } },
-} as const;
-const titleBody = { type: "object", properties: { title: {} } } as const;
-const writeQuery = { type: "object", properties: { expiration: { type: "string" }, expiration_ttl: { type: "string" } } } as const;
-const keysQuery = { type: "object", properties: { prefix: { type: "string" }, limit: { type: "string" }, cursor: { type: "string" } } } as const;
+// Checked by the handlers (checkNamespaceId, validateKey) so a bad one gets KV's own code, naming the field.
+const namespaceId = Type.String({ maxLength: 64 });
+const nsParams = Type.Object({ accountId, namespaceId });
+const keyParams = Type.Object({ accountId, namespaceId, keyName: Type.String() });
+const pageQuery = Type.Object({
+  page: Type.Optional(Type.Integer({ minimum: 1 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  order: Type.Optional(Type.String()),
+  direction: Type.Optional(Type.String()),
+});
+const titleBody = Type.Object({ title: Type.Optional(Type.Unknown()) });
+const writeQuery = Type.Object({ expiration: Type.Optional(Type.String()), expiration_ttl: Type.Optional(Type.String()) });
+const keysQuery = Type.Object({ prefix: Type.Optional(Type.String()), limit: Type.Optional(Type.String()), cursor: Type.Optional(Type.String()) });
 /** Cloudflare's limit on a bulk write request. */
 const BULK_BODY_LIMIT = 100 * 1024 * 1024;
 
 type NsParams = { accountId: string; namespaceId: string };
-type KeyParams = NsParams & { keyName: string };
 
-export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
-  const { kvNamespaces, kv } = deps;
+export const kvRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { kvNamespaces, kv } = app.stores;
   const auth = { auth: "account" } as const;
 
   const namespace = async (params: NsParams): Promise<NamespaceRef> => {
@@ -50,8 +53,8 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
     return { accountId: params.accountId, namespaceId: ns.metadata.name };
   };
 
-  app.get<{ Params: { accountId: string }; Querystring: { page?: number; per_page?: number; order?: string; direction?: string } }>(
-    "/accounts/:accountId/storage/kv/namespaces",
+  app.get(
+    "/storage/kv/namespaces",
     { config: auth, schema: { summary: "KV namespaces of the account", tags, params: accountParams, querystring: pageQuery, response: answers(anyResult) } },
     async (req) => {
       const { items, resultInfo } = pageNamespaces((await kvNamespaces.list(req.params.accountId)).map(namespaceView), req.query);
@@ -59,14 +62,14 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.post<{ Params: { accountId: string }; Body: { title?: unknown } }>(
-    "/accounts/:accountId/storage/kv/namespaces",
+  app.post(
+    "/storage/kv/namespaces",
     { config: auth, schema: { summary: "Create a KV namespace (10014 when the title is taken)", tags, params: accountParams, body: titleBody, response: answers(anyResult) } },
     async (req) => ok(namespaceView(await kvNamespaces.create(req.account, checkTitle(req.body?.title)))),
   );
 
-  app.get<{ Params: NsParams }>(
-    "/accounts/:accountId/storage/kv/namespaces/:namespaceId",
+  app.get(
+    "/storage/kv/namespaces/:namespaceId",
     { config: auth, schema: { summary: "One KV namespace", tags, params: nsParams, response: answers(anyResult) } },
     async (req) => {
       const ns = await kvNamespaces.get(req.params.accountId, checkNamespaceId(req.params.namespaceId));
@@ -75,8 +78,8 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.put<{ Params: NsParams; Body: { title?: unknown } }>(
-    "/accounts/:accountId/storage/kv/namespaces/:namespaceId",
+  app.put(
+    "/storage/kv/namespaces/:namespaceId",
     { config: auth, schema: { summary: "Rename a KV namespace", tags, params: nsParams, body: titleBody, response: answers(anyResult) } },
     async (req) => {
       const ns = await kvNamespaces.get(req.params.accountId, checkNamespaceId(req.params.namespaceId));
@@ -85,8 +88,8 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.delete<{ Params: NsParams }>(
-    "/accounts/:accountId/storage/kv/namespaces/:namespaceId",
+  app.delete(
+    "/storage/kv/namespaces/:namespaceId",
     { config: auth, schema: { summary: "Delete a KV namespace and its data (the operator empties its S3 prefix)", tags, params: nsParams, response: answers(anyResult) } },
     async (req) => {
       const ns = await kvNamespaces.get(req.params.accountId, checkNamespaceId(req.params.namespaceId));
@@ -96,8 +99,8 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.get<{ Params: NsParams; Querystring: { prefix?: string; limit?: string; cursor?: string } }>(
-    "/accounts/:accountId/storage/kv/namespaces/:namespaceId/keys",
+  app.get(
+    "/storage/kv/namespaces/:namespaceId/keys",
     { config: auth, schema: { summary: "Keys of a namespace in UTF-8 byte order (cursor in result_info)", tags, params: nsParams, querystring: keysQuery, response: answers(anyResult) } },
     async (req) => {
       const ref = await namespace(req.params);
@@ -108,8 +111,8 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.put<{ Params: NsParams; Body: unknown }>(
-    "/accounts/:accountId/storage/kv/namespaces/:namespaceId/bulk",
+  app.put(
+    "/storage/kv/namespaces/:namespaceId/bulk",
     { config: auth, bodyLimit: BULK_BODY_LIMIT, schema: { summary: "Write up to 10,000 key-value pairs (all checked before any is written)", tags, params: nsParams, response: answers(anyResult) } },
     async (req) => {
       const ref = await namespace(req.params);
@@ -126,11 +129,11 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
     return ok({ successful_key_count: keys.length, unsuccessful_keys: [] });
   };
   const deleteSchema = { config: auth, bodyLimit: 16 << 20, schema: { summary: "Delete up to 10,000 keys", tags, params: nsParams, response: answers(anyResult) } };
-  app.delete<{ Params: NsParams; Body: unknown }>("/accounts/:accountId/storage/kv/namespaces/:namespaceId/bulk", deleteSchema, bulkDelete);
-  app.post<{ Params: NsParams; Body: unknown }>("/accounts/:accountId/storage/kv/namespaces/:namespaceId/bulk/delete", deleteSchema, bulkDelete);
+  app.delete("/storage/kv/namespaces/:namespaceId/bulk", deleteSchema, bulkDelete);
+  app.post("/storage/kv/namespaces/:namespaceId/bulk/delete", deleteSchema, bulkDelete);
 
-  app.post<{ Params: NsParams; Body: unknown }>(
-    "/accounts/:accountId/storage/kv/namespaces/:namespaceId/bulk/get",
+  app.post(
+    "/storage/kv/namespaces/:namespaceId/bulk/get",
     { config: auth, schema: { summary: "Read up to 100 keys (text or json; with metadata on request)", tags, params: nsParams, response: answers(anyResult) } },
     async (req) => {
       const ref = await namespace(req.params);
@@ -164,12 +167,13 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
 
   // Values: raw bytes in and out, or multipart (value + metadata). Their own content-type handling, so a
   // value of any type streams to S3 and is never parsed.
-  void app.register(async (values) => {
+  await app.register(async (plain) => {
+    const values = plain.withTypeProvider<TypeBoxTypeProvider>();
     values.removeAllContentTypeParsers();
     values.addContentTypeParser("*", (_req, payload, done) => done(null, payload));
 
-    values.get<{ Params: KeyParams }>(
-      "/accounts/:accountId/storage/kv/namespaces/:namespaceId/values/:keyName",
+    values.get(
+      "/storage/kv/namespaces/:namespaceId/values/:keyName",
       { config: auth, schema: { summary: "A value (the raw bytes, not an envelope)", tags, params: keyParams } },
       async (req, reply) => {
         const ref = await namespace(req.params);
@@ -180,8 +184,8 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
       },
     );
 
-    values.delete<{ Params: KeyParams }>(
-      "/accounts/:accountId/storage/kv/namespaces/:namespaceId/values/:keyName",
+    values.delete(
+      "/storage/kv/namespaces/:namespaceId/values/:keyName",
       { config: auth, schema: { summary: "Delete a key", tags, params: keyParams, response: answers(anyResult) } },
       async (req) => {
         const ref = await namespace(req.params);
@@ -190,8 +194,8 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
       },
     );
 
-    values.put<{ Params: KeyParams; Querystring: { expiration?: string; expiration_ttl?: string } }>(
-      "/accounts/:accountId/storage/kv/namespaces/:namespaceId/values/:keyName",
+    values.put(
+      "/storage/kv/namespaces/:namespaceId/values/:keyName",
       { config: auth, schema: { summary: "Write a value: the raw body, or multipart value + metadata (streamed)", tags, params: keyParams, querystring: writeQuery, response: answers(anyResult) } },
       async (req) => {
         const ref = await namespace(req.params);
@@ -208,7 +212,7 @@ export function registerKvRoutes(app: FastifyInstance, deps: Deps): void {
       },
     );
   });
-}
+};
 
 /**
  * `kv key put --metadata`: multipart with a `value` part (a field, or a file for --path) and a `metadata` part.

@@ -1,16 +1,12 @@
 // Scripts as wrangler sees them: the existence check (services), uploads (PUT script, POST versions), the
-// script list, and delete.
-import type { FastifyInstance } from "fastify";
+// script list, and delete. Paths are relative to /client/v4/accounts/:accountId.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type, type Static } from "typebox";
+import { uploadVersion } from "../actions/upload-version.ts";
 import { UploadMetadataSchema } from "../domain/metadata.ts";
 import { serviceToWire, versionEtag, versionToWire } from "../domain/wire.ts";
-import { uploadVersion } from "../actions/upload-version.ts";
-import type { Deps } from "../deps.ts";
 import { ok } from "../http/envelope.ts";
-import { serviceNotFound, workerNotFound } from "../http/errors.ts";
-import { accountParams, answers, anyResult, scriptParams, versionObject } from "../http/schemas.ts";
-
-type ScriptParams = { accountId: string; scriptName: string };
-type UploadQuery = { bindings_inherit?: string; excludeScript?: boolean };
+import { accountParams, answers, anyResult, forceQuery, openList, openObject, scriptParams, StringEnum, versionObject } from "../http/schemas.ts";
 
 const { $id: _id, ...metadataSchema } = UploadMetadataSchema;
 
@@ -25,71 +21,48 @@ const uploadBody = {
   additionalProperties: { type: "string", format: "binary" },
 };
 
-const uploadQuery = {
-  type: "object",
-  properties: {
-    bindings_inherit: { type: "string", enum: ["strict"], description: "Refuse unresolvable `inherit` bindings (code 10057)." },
-    excludeScript: { type: "boolean" },
-  },
-} as const;
+const uploadQuery = Type.Object({
+  bindings_inherit: Type.Optional(StringEnum(["strict"], { description: "Refuse unresolvable `inherit` bindings (code 10057)." })),
+  excludeScript: Type.Optional(Type.Boolean()),
+});
 
-export function registerScriptRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Params: ScriptParams }>(
-    "/accounts/:accountId/workers/services/:scriptName",
+export const scriptRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    "/workers/services/:scriptName",
     {
-      config: { auth: "account" },
-      schema: {
-        summary: "The Worker's service (existence check: 10090 when it does not exist)",
-        tags: ["scripts"],
-        params: scriptParams,
-        response: answers({ type: "object", additionalProperties: true }),
-      },
+      config: { auth: "account", missingWorker: "service" },
+      schema: { summary: "The Worker's service (existence check: 10090 when it does not exist)", tags: ["scripts"], params: scriptParams, response: answers(openObject) },
     },
     async (req) => {
-      const script = await deps.scripts.get(req.params.accountId, req.params.scriptName);
-      if (!script) throw serviceNotFound();
-      const [latest] = await deps.scripts.versions(script);
-      return ok(serviceToWire(script, latest));
+      const { scripts, versions } = app.stores;
+      const script = await scripts.require(req.params.accountId, req.params.scriptName);
+      return ok(serviceToWire(script, await versions.latest(script)));
     },
   );
 
-  const deleteScript = (notFound: () => Error) => async (req: { params: ScriptParams }) => {
-    const script = await deps.scripts.get(req.params.accountId, req.params.scriptName);
-    if (!script) throw notFound();
-    await deps.scripts.delete(script);
+  const deleteSchema = { tags: ["scripts"], params: scriptParams, querystring: forceQuery, response: answers(anyResult) };
+  const deleteScript = async (req: { params: Static<typeof scriptParams> }) => {
+    await app.stores.scripts.delete(await app.stores.scripts.require(req.params.accountId, req.params.scriptName));
     return ok(null);
   };
-  const deleteSchema = {
-    tags: ["scripts"],
-    params: scriptParams,
-    querystring: { type: "object", properties: { force: { type: "boolean" } } },
-    response: answers(anyResult),
-  };
-  app.delete<{ Params: ScriptParams }>(
-    "/accounts/:accountId/workers/services/:scriptName",
-    { config: { auth: "account" }, schema: { summary: "Delete the Worker (wrangler delete)", ...deleteSchema } },
-    deleteScript(serviceNotFound),
+  app.delete(
+    "/workers/services/:scriptName",
+    { config: { auth: "account", missingWorker: "service" }, schema: { summary: "Delete the Worker (wrangler delete)", ...deleteSchema } },
+    deleteScript,
   );
-  app.delete<{ Params: ScriptParams }>(
-    "/accounts/:accountId/workers/scripts/:scriptName",
-    { config: { auth: "account" }, schema: { summary: "Delete the Worker", ...deleteSchema } },
-    deleteScript(workerNotFound),
-  );
+  app.delete("/workers/scripts/:scriptName", { config: { auth: "account" }, schema: { summary: "Delete the Worker", ...deleteSchema } }, deleteScript);
 
-  app.get<{ Params: { accountId: string } }>(
-    "/accounts/:accountId/workers/scripts",
-    {
-      config: { auth: "account" },
-      schema: { summary: "The account's Workers", tags: ["scripts"], params: accountParams, response: answers({ type: "array", items: { type: "object", additionalProperties: true } }) },
-    },
+  app.get(
+    "/workers/scripts",
+    { config: { auth: "account" }, schema: { summary: "The account's Workers", tags: ["scripts"], params: accountParams, response: answers(openList) } },
     async (req) => {
-      const scripts = await deps.scripts.list([req.params.accountId]);
+      const scripts = await app.stores.scripts.list([req.params.accountId]);
       return ok(scripts.map((s) => ({ id: s.spec.scriptName, tag: s.metadata.uid?.replaceAll("-", ""), created_on: s.metadata.creationTimestamp })));
     },
   );
 
-  app.put<{ Params: ScriptParams; Querystring: UploadQuery }>(
-    "/accounts/:accountId/workers/scripts/:scriptName",
+  app.put(
+    "/workers/scripts/:scriptName",
     {
       config: { auth: "account", multipartBody: uploadBody },
       schema: {
@@ -97,16 +70,17 @@ export function registerScriptRoutes(app: FastifyInstance, deps: Deps): void {
         tags: ["scripts"],
         params: scriptParams,
         querystring: uploadQuery,
-        response: answers({ type: "object", additionalProperties: true }),
+        response: answers(openObject),
       },
     },
     async (req) => {
-      const { script, version, deployment } = await uploadVersion(deps, req, {
+      const { script, version, deployment } = await uploadVersion(req.ctx, {
         account: req.account,
         scriptName: req.params.scriptName,
         mode: "script",
         strictInherit: req.query.bindings_inherit === "strict",
         token: req.token,
+        body: req.raw,
       });
       const created = new Date(script.metadata.creationTimestamp ?? Date.now()).toISOString();
       return ok({
@@ -130,27 +104,22 @@ export function registerScriptRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.post<{ Params: ScriptParams; Querystring: UploadQuery }>(
-    "/accounts/:accountId/workers/scripts/:scriptName/versions",
+  app.post(
+    "/workers/scripts/:scriptName/versions",
     {
       config: { auth: "account", multipartBody: uploadBody },
-      schema: {
-        summary: "Upload a new version (not deployed)",
-        tags: ["versions"],
-        params: scriptParams,
-        querystring: uploadQuery,
-        response: answers(versionObject),
-      },
+      schema: { summary: "Upload a new version (not deployed)", tags: ["versions"], params: scriptParams, querystring: uploadQuery, response: answers(versionObject) },
     },
     async (req) => {
-      const { version } = await uploadVersion(deps, req, {
+      const { version } = await uploadVersion(req.ctx, {
         account: req.account,
         scriptName: req.params.scriptName,
         mode: "version",
         strictInherit: req.query.bindings_inherit === "strict",
         token: req.token,
+        body: req.raw,
       });
       return ok({ ...versionToWire(version), startup_time_ms: 0 });
     },
   );
-}
+};

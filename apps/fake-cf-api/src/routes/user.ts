@@ -1,27 +1,18 @@
-// whoami: token verify, user, accounts, memberships (wrangler-api.md §2.1).
-import type { FastifyInstance } from "fastify";
+// whoami: token verify, user, accounts, memberships (wrangler-api.md §2.1). Token-scoped; paths are
+// relative to /client/v4.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { WorkerAccount } from "@fireworkers/crd-types";
-import type { Deps } from "../deps.ts";
 import { ok, paginate } from "../http/envelope.ts";
-import { answers } from "../http/schemas.ts";
-
-const pageQuery = {
-  type: "object",
-  properties: { page: { type: "integer", minimum: 1, default: 1 }, per_page: { type: "integer", minimum: 1, maximum: 1000, default: 20 } },
-} as const;
+import { answers, openList, pageQuery } from "../http/schemas.ts";
 
 const accountName = (a: WorkerAccount) => a.metadata.annotations?.["api.cf-worker/display-name"] ?? a.metadata.name;
 
-export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
+export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     "/user/tokens/verify",
     {
       config: { auth: "token" },
-      schema: {
-        summary: "Verify the API token",
-        tags: ["user"],
-        response: answers({ type: "object", properties: { id: { type: "string" }, status: { type: "string" } } }),
-      },
+      schema: { summary: "Verify the API token", tags: ["user"], response: answers({ type: "object", properties: { id: { type: "string" }, status: { type: "string" } } }) },
     },
     async (req) => ok({ id: req.token.id, status: "active" }),
   );
@@ -41,11 +32,11 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
 
   /** The accounts the token is scoped to and that exist. */
   const accountsOf = async (accountIds: string[]) => {
-    const found = await Promise.all(accountIds.map((id) => deps.scripts.account(id)));
+    const found = await Promise.all(accountIds.map((id) => app.stores.accounts.get(id)));
     return found.filter((a): a is WorkerAccount => a !== undefined);
   };
 
-  app.get<{ Querystring: { page: number; per_page: number } }>(
+  app.get(
     "/accounts",
     {
       config: { auth: "token" },
@@ -63,17 +54,9 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
     },
   );
 
-  app.get<{ Querystring: { page: number; per_page: number } }>(
+  app.get(
     "/memberships",
-    {
-      config: { auth: "token" },
-      schema: {
-        summary: "Memberships of the token (one per account)",
-        tags: ["user"],
-        querystring: pageQuery,
-        response: answers({ type: "array", items: { type: "object", additionalProperties: true } }),
-      },
-    },
+    { config: { auth: "token" }, schema: { summary: "Memberships of the token (one per account)", tags: ["user"], querystring: pageQuery, response: answers(openList) } },
     async (req) => {
       const memberships = (await accountsOf(req.token.accounts)).map((a) => ({
         id: `${req.token.id}-${a.metadata.name}`.slice(0, 64),
@@ -85,4 +68,4 @@ export function registerUserRoutes(app: FastifyInstance, deps: Deps): void {
       return ok(items, info);
     },
   );
-}
+};

@@ -1,50 +1,42 @@
-import type { FastifyInstance } from "fastify";
+// A Worker's versions. Paths are relative to /client/v4/accounts/:accountId.
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import { NotFound } from "../domain/errors.ts";
 import { versionToWire } from "../domain/wire.ts";
-import type { Deps } from "../deps.ts";
 import { ok } from "../http/envelope.ts";
-import { versionNotFound, workerNotFound } from "../http/errors.ts";
-import { accountId, answers, scriptName, scriptParams, versionId, versionObject } from "../http/schemas.ts";
+import { answers, scriptParams, versionObject, versionParams } from "../http/schemas.ts";
 
-type ScriptParams = { accountId: string; scriptName: string };
+const versionsQuery = Type.Object({ deployable: Type.Optional(Type.Boolean()), page: Type.Optional(Type.Integer()), per_page: Type.Optional(Type.Integer()) });
 
-export function registerVersionRoutes(app: FastifyInstance, deps: Deps): void {
-  app.get<{ Params: ScriptParams }>(
-    "/accounts/:accountId/workers/scripts/:scriptName/versions",
+export const versionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { scripts, versions } = app.stores;
+
+  app.get(
+    "/workers/scripts/:scriptName/versions",
     {
       config: { auth: "account" },
       schema: {
         summary: "The Worker's versions, newest first",
         tags: ["versions"],
         params: scriptParams,
-        querystring: { type: "object", properties: { deployable: { type: "boolean" }, page: { type: "integer" }, per_page: { type: "integer" } } },
+        querystring: versionsQuery,
         response: answers({ type: "object", properties: { items: { type: "array", items: versionObject } } }),
       },
     },
     async (req) => {
-      const script = await deps.scripts.get(req.params.accountId, req.params.scriptName);
-      if (!script) throw workerNotFound();
-      const versions = await deps.scripts.versions(script);
-      return ok({ items: versions.map(versionToWire) });
+      const script = await scripts.require(req.params.accountId, req.params.scriptName);
+      return ok({ items: (await versions.list(script)).map(versionToWire) });
     },
   );
 
-  app.get<{ Params: ScriptParams & { versionId: string } }>(
-    "/accounts/:accountId/workers/scripts/:scriptName/versions/:versionId",
-    {
-      config: { auth: "account" },
-      schema: {
-        summary: "One version",
-        tags: ["versions"],
-        params: { type: "object", required: ["accountId", "scriptName", "versionId"], properties: { accountId, scriptName, versionId } },
-        response: answers(versionObject),
-      },
-    },
+  app.get(
+    "/workers/scripts/:scriptName/versions/:versionId",
+    { config: { auth: "account" }, schema: { summary: "One version", tags: ["versions"], params: versionParams, response: answers(versionObject) } },
     async (req) => {
-      const script = await deps.scripts.get(req.params.accountId, req.params.scriptName);
-      if (!script) throw workerNotFound();
-      const version = await deps.scripts.version(script, req.params.versionId);
-      if (!version) throw versionNotFound(req.params.versionId);
+      const script = await scripts.require(req.params.accountId, req.params.scriptName);
+      const version = await versions.get(script, req.params.versionId);
+      if (!version) throw new NotFound("version", req.params.versionId);
       return ok(versionToWire(version));
     },
   );
-}
+};

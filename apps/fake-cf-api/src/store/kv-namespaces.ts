@@ -4,7 +4,7 @@
 import { API_VERSION, LABELS, S3_FINALIZER, type ObjectMeta, type WorkerAccount, type WorkerKVNamespace } from "@fireworkers/crd-types";
 import { KV_TITLE_LABEL, newNamespaceId, titleExists, titleLabel } from "../domain/kv.ts";
 import type { Kube, Obj } from "./kube.ts";
-import { ownerRef } from "./scripts.ts";
+import { ownerRef } from "./objects.ts";
 
 type Ns = WorkerKVNamespace & Obj;
 const KIND = "WorkerKVNamespace";

@@ -1,59 +1,37 @@
-// Scripts, versions and deployments as Kubernetes objects (the API keeps no state of its own):
-//   WorkerScript     <account>.<script>  per-script settings + counters; owner of everything below
-//   WorkerVersion    <version uuid>      immutable; created last, after its S3 objects, with a finalizer
-//   WorkerDeployment <deployment uuid>   immutable; the highest spec.number is in force
-// Objects being deleted (deletionTimestamp set) and objects of an earlier script of the same name (another
-// owner uid) count as gone.
+// WorkerScript <account>.<script>: per-script settings and counters (store/counters.ts), owner of the
+// script's versions, deployments and Secret. The API keeps no state of its own.
 import {
   API_VERSION,
   CREATED_ON,
-  deploymentsNewestFirst,
-  S3_FINALIZER,
-  LABELS,
   SCRIPT_COUNTERS,
+  LABELS,
   scriptSecretName,
   workerScriptName,
   type ObjectMeta,
   type WorkerAccount,
-  type WorkerDeployment,
-  type WorkerDeploymentSpec,
   type WorkerScript,
   type WorkerScriptSpec,
-  type WorkerVersion,
-  type WorkerVersionSpec,
 } from "@fireworkers/crd-types";
-import { prunable, versionsNewestFirst } from "../domain/deployments.ts";
+import { NotFound } from "../domain/errors.ts";
 import { Conflict, type Kube, type Obj } from "./kube.ts";
+import { live, MANAGED_BY, ownedBy, ownerRef, scriptLabels } from "./objects.ts";
 
-const MANAGED_BY = { [LABELS.managedBy]: "fake-cf-api" };
-
-export const scriptLabels = (accountId: string, scriptName: string) => ({ [LABELS.account]: accountId, [LABELS.script]: scriptName });
-
-const live = (o: { metadata: ObjectMeta }) => !o.metadata.deletionTimestamp;
-const ownedBy = (script: WorkerScript) => (o: { metadata: ObjectMeta }) => (o.metadata.ownerReferences ?? []).some((r) => r.uid === script.metadata.uid);
-
-export const ownerRef = (o: { kind: string; metadata: ObjectMeta }) => ({
-  apiVersion: API_VERSION,
-  kind: o.kind,
-  name: o.metadata.name,
-  uid: o.metadata.uid!,
-  blockOwnerDeletion: false,
-});
-
-export class Scripts {
+export class ScriptStore {
   private readonly kube: Kube;
   constructor(kube: Kube) {
     this.kube = kube;
   }
 
-  async account(accountId: string): Promise<WorkerAccount | undefined> {
-    const a = await this.kube.get<WorkerAccount & Obj>(API_VERSION, "WorkerAccount", accountId);
-    return a && live(a) ? a : undefined;
-  }
-
   async get(accountId: string, scriptName: string): Promise<WorkerScript | undefined> {
     const s = await this.kube.get<WorkerScript & Obj>(API_VERSION, "WorkerScript", workerScriptName(accountId, scriptName));
     return s && live(s) ? s : undefined;
+  }
+
+  /** The script, or NotFound. */
+  async require(accountId: string, scriptName: string): Promise<WorkerScript> {
+    const script = await this.get(accountId, scriptName);
+    if (!script) throw new NotFound("worker", scriptName);
+    return script;
   }
 
   async list(accountIds: string[]): Promise<WorkerScript[]> {
@@ -115,94 +93,6 @@ export class Scripts {
       }
     }
     throw new Error(`could not update WorkerScript ${script.metadata.name} (conflicts or deleted)`);
-  }
-
-  /**
-   * The next number of a per-script counter, unique across API replicas (compare-and-swap on the script).
-   * Returns the updated script too, so that the caller's next write does not start from a stale copy.
-   */
-  async next(script: WorkerScript, counter: keyof typeof SCRIPT_COUNTERS): Promise<{ number: number; script: WorkerScript }> {
-    const { numbers, script: saved } = await this.nextAll(script, [counter]);
-    return { number: numbers[counter]!, script: saved };
-  }
-
-  /** The next number of several counters at once: one write. */
-  async nextAll<K extends keyof typeof SCRIPT_COUNTERS>(script: WorkerScript, counters: K[]): Promise<{ numbers: Partial<Record<K, number>>; script: WorkerScript }> {
-    let current: WorkerScript | undefined = script;
-    for (let attempt = 0; attempt < 20 && current; attempt++) {
-      const numbers: Partial<Record<K, number>> = {};
-      const annotations = { ...current.metadata.annotations };
-      for (const counter of counters) {
-        const key = SCRIPT_COUNTERS[counter];
-        numbers[counter] = Number(annotations[key] ?? 0) + 1;
-        annotations[key] = String(numbers[counter]);
-      }
-      try {
-        const saved = await this.kube.replace({ ...current, metadata: { ...current.metadata, annotations } } as WorkerScript & Obj);
-        return { numbers, script: saved };
-      } catch (err) {
-        if (!(err instanceof Conflict)) throw err;
-        current = await this.get(script.spec.accountId, script.spec.scriptName);
-      }
-    }
-    throw new Error(`could not allocate ${counters.join(" and ")} numbers for ${script.metadata.name}`);
-  }
-
-  async versions(script: WorkerScript): Promise<WorkerVersion[]> {
-    const all = await this.kube.list<WorkerVersion & Obj>(API_VERSION, "WorkerVersion", scriptLabels(script.spec.accountId, script.spec.scriptName));
-    return versionsNewestFirst(all.filter(live).filter(ownedBy(script)));
-  }
-
-  async version(script: WorkerScript, versionId: string): Promise<WorkerVersion | undefined> {
-    const v = await this.kube.get<WorkerVersion & Obj>(API_VERSION, "WorkerVersion", versionId);
-    return v && live(v) && ownedBy(script)(v) && v.spec.scriptName === script.spec.scriptName ? v : undefined;
-  }
-
-  async createVersion(script: WorkerScript, spec: WorkerVersionSpec, createdOn: string): Promise<WorkerVersion> {
-    return this.kube.create<WorkerVersion & Obj>({
-      apiVersion: API_VERSION,
-      kind: "WorkerVersion",
-      metadata: {
-        name: spec.versionId,
-        labels: { ...scriptLabels(spec.accountId, spec.scriptName), [LABELS.version]: spec.versionId, ...MANAGED_BY },
-        annotations: { [CREATED_ON]: createdOn },
-        finalizers: [S3_FINALIZER],
-        ownerReferences: [ownerRef(script)],
-      },
-      spec,
-    });
-  }
-
-  /** Removes a version this API wrote but must not keep (its S3 objects are already deleted by the caller). */
-  async discardVersion(versionId: string): Promise<void> {
-    await this.kube.mergePatch(API_VERSION, "WorkerVersion", versionId, { metadata: { finalizers: null } }).catch(() => undefined);
-    await this.kube.delete(API_VERSION, "WorkerVersion", versionId);
-  }
-
-  async deployments(script: WorkerScript): Promise<WorkerDeployment[]> {
-    const all = await this.kube.list<WorkerDeployment & Obj>(API_VERSION, "WorkerDeployment", scriptLabels(script.spec.accountId, script.spec.scriptName));
-    return deploymentsNewestFirst(all.filter(live).filter(ownedBy(script)));
-  }
-
-  async createDeployment(script: WorkerScript, spec: WorkerDeploymentSpec, createdOn: string): Promise<WorkerDeployment> {
-    return this.kube.create<WorkerDeployment & Obj>({
-      apiVersion: API_VERSION,
-      kind: "WorkerDeployment",
-      metadata: {
-        name: spec.deploymentId,
-        labels: { ...scriptLabels(spec.accountId, spec.scriptName), ...MANAGED_BY },
-        annotations: { [CREATED_ON]: createdOn },
-        ownerReferences: [ownerRef(script)],
-      },
-      spec,
-    });
-  }
-
-  /** Keeps the newest `keep` deployment records of the script; never the one in force. */
-  async pruneDeployments(script: WorkerScript, keep: number): Promise<string[]> {
-    const names = prunable(await this.deployments(script), keep);
-    for (const name of names) await this.kube.delete(API_VERSION, "WorkerDeployment", name);
-    return names;
   }
 
   /**

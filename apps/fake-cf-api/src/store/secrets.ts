@@ -3,7 +3,7 @@
 // last changed (no values), which the 10220 "secrets changed since that version" check needs.
 import { LABELS, scriptSecretName, type WorkerScript } from "@fireworkers/crd-types";
 import { Conflict, type Kube, type Obj } from "./kube.ts";
-import { ownerRef, scriptLabels } from "./scripts.ts";
+import { ownerRef, scriptLabels } from "./objects.ts";
 
 const UPDATED = "api.cf-worker/secrets-updated-at";
 

@@ -7,7 +7,7 @@ import { ListObjectsV2Command, GetObjectCommand, type S3Client } from "@aws-sdk/
 import { KubeConfig } from "@kubernetes/client-node";
 import { API_VERSION, LABELS, type WorkerAccount, type WorkerKVNamespace } from "@fireworkers/crd-types";
 import { KV_TITLE_LABEL, titleLabel } from "../domain/kv.ts";
-import { ownerRef } from "../store/scripts.ts";
+import { ownerRef } from "../store/objects.ts";
 import { freePort, REPO_ROOT, runWrangler, s3Client, s3Env, startProcess, WRANGLER_4, type RunningProcess, type TestEnvInfo, type WranglerRun } from "@fireworkers/testenv";
 import { buildApp } from "../app.ts";
 import { loadConfig } from "../config.ts";

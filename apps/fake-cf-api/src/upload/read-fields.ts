@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import busboy from "busboy";
-import { invalid } from "../http/errors.ts";
+import { Invalid } from "../domain/errors.ts";
 
 /** Reads the text fields of a small multipart body (e.g. PATCH .../settings); file parts are refused. */
 export function readFields(req: IncomingMessage, maxBytes: number): Promise<Record<string, string>> {
@@ -9,7 +9,7 @@ export function readFields(req: IncomingMessage, maxBytes: number): Promise<Reco
     try {
       bb = busboy({ headers: req.headers, defParamCharset: "utf8", limits: { fieldSize: maxBytes, fields: 8, files: 0 } });
     } catch (err) {
-      reject(invalid(`request body: ${(err as Error).message} (expected multipart/form-data)`));
+      reject(new Invalid(`request body: ${(err as Error).message} (expected multipart/form-data)`));
       return;
     }
     const fields: Record<string, string> = {};
@@ -19,7 +19,7 @@ export function readFields(req: IncomingMessage, maxBytes: number): Promise<Reco
       failed = true;
       req.unpipe(bb);
       req.resume();
-      reject(invalid(message));
+      reject(new Invalid(message));
     };
     bb.on("field", (name, value, info) => {
       if (info.valueTruncated) return fail(`field '${name}' is larger than ${maxBytes} bytes`);

@@ -14,7 +14,7 @@ import type { Module } from "@fireworkers/crd-types";
 import { moduleKey } from "@fireworkers/storage";
 import type { UploadLimits } from "../config.ts";
 import { moduleName, moduleTypeOf } from "../domain/modules.ts";
-import { ApiError, invalid, tooLarge, tooManyModules } from "../http/errors.ts";
+import { DomainError, Invalid, TooLarge } from "../domain/errors.ts";
 
 export interface StreamedUpload {
   /** The `metadata` part, as text (undefined when the body had none). */
@@ -63,7 +63,7 @@ class Digest extends Transform {
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.budget.left -= chunk.length;
-    if (this.budget.left < 0) return done(tooLarge(this.budget.limit));
+    if (this.budget.left < 0) return done(new TooLarge("bytes", this.budget.limit));
     this.size += chunk.length;
     this.hash.update(chunk);
     done(null, chunk);
@@ -73,7 +73,7 @@ class Digest extends Transform {
 export function streamModules(req: IncomingMessage, target: StreamTarget, written: WrittenKeys): Promise<StreamedUpload> {
   const { limits } = target;
   const declared = Number(req.headers["content-length"] ?? NaN);
-  if (declared > limits.maxScriptBytes + limits.maxMetadataBytes + (1 << 20)) return Promise.reject(tooLarge(limits.maxScriptBytes));
+  if (declared > limits.maxScriptBytes + limits.maxMetadataBytes + (1 << 20)) return Promise.reject(new TooLarge("bytes", limits.maxScriptBytes));
 
   return new Promise<StreamedUpload>((resolve, reject) => {
     let bb: busboy.Busboy;
@@ -84,7 +84,7 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
         limits: { fieldSize: limits.maxMetadataBytes, fields: 16, files: limits.maxModules + 1, parts: limits.maxModules + 17 },
       });
     } catch (err) {
-      reject(invalid(`request body: ${(err as Error).message} (expected multipart/form-data)`));
+      reject(new Invalid(`request body: ${(err as Error).message} (expected multipart/form-data)`));
       return;
     }
 
@@ -100,7 +100,7 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
 
     const fail = (err: unknown) => {
       if (failure !== undefined) return;
-      failure = err instanceof ApiError ? err : err;
+      failure = err;
       req.unpipe(bb);
       // Read and drop the rest of the body so the client gets the answer instead of a reset connection.
       req.resume();
@@ -114,8 +114,8 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
     };
 
     bb.on("field", (field, value, info) => {
-      if (field !== "metadata") return fail(invalid(`part '${field}' is not a module (no filename) and not 'metadata'`));
-      if (info.valueTruncated) return fail(invalid(`metadata is larger than ${limits.maxMetadataBytes} bytes`));
+      if (field !== "metadata") return fail(new Invalid(`part '${field}' is not a module (no filename) and not 'metadata'`));
+      if (info.valueTruncated) return fail(new Invalid(`metadata is larger than ${limits.maxMetadataBytes} bytes`));
       metadataText = value;
     });
 
@@ -126,26 +126,26 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
         name = moduleName(field);
       } catch (err) {
         stream.resume();
-        return fail(invalid(`part ${JSON.stringify(field)}: ${(err as Error).message}`));
+        return fail(new Invalid(`part ${JSON.stringify(field)}: ${(err as Error).message}`));
       }
       const type = moduleTypeOf(info.mimeType);
       if (!type) {
         stream.resume();
-        return fail(invalid(`part '${name}': unsupported content type '${info.mimeType}'`));
+        return fail(new Invalid(`part '${name}': unsupported content type '${info.mimeType}'`));
       }
       if (names.has(name)) {
         stream.resume();
-        return fail(invalid(`part '${name}': duplicate module name`));
+        return fail(new Invalid(`part '${name}': duplicate module name`));
       }
       // Modules become files (in S3 and in the image layer): "lib" and "lib/x.js" cannot both exist.
       const clash = [...names].find((other) => other.startsWith(`${name}/`) || name.startsWith(`${other}/`));
       if (clash) {
         stream.resume();
-        return fail(invalid(`part '${name}': module '${clash}' is also the directory of the other`));
+        return fail(new Invalid(`part '${name}': module '${clash}' is also the directory of the other`));
       }
       if (names.size >= limits.maxModules) {
         stream.resume();
-        return fail(tooManyModules(limits.maxModules));
+        return fail(new TooLarge("modules", limits.maxModules));
       }
       names.add(name);
       open.add(stream);
@@ -174,7 +174,7 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
             modules.push({ name, type, sha256: digest.hash.digest("hex"), size: digest.size });
           } catch (err) {
             stream.resume();
-            fail(err instanceof ApiError ? err : new S3WriteError(err));
+            fail(err instanceof DomainError ? err : new S3WriteError(err));
           } finally {
             slots.give();
           }
@@ -182,10 +182,10 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
       );
     });
 
-    bb.on("partsLimit", () => fail(tooManyModules(limits.maxModules)));
-    bb.on("filesLimit", () => fail(tooManyModules(limits.maxModules)));
-    bb.on("fieldsLimit", () => fail(invalid("too many non-file parts")));
-    bb.on("error", (err) => fail(invalid(`malformed multipart body: ${(err as Error).message}`)));
+    bb.on("partsLimit", () => fail(new TooLarge("modules", limits.maxModules)));
+    bb.on("filesLimit", () => fail(new TooLarge("modules", limits.maxModules)));
+    bb.on("fieldsLimit", () => fail(new Invalid("too many non-file parts")));
+    bb.on("error", (err) => fail(new Invalid(`malformed multipart body: ${(err as Error).message}`)));
     bb.on("close", () => {
       parsed = true;
       void Promise.all(tasks).then(
@@ -195,9 +195,9 @@ export function streamModules(req: IncomingMessage, target: StreamTarget, writte
         () => undefined,
       );
     });
-    req.on("aborted", () => fail(invalid("the client aborted the upload")));
+    req.on("aborted", () => fail(new Invalid("the client aborted the upload")));
     req.on("close", () => {
-      if (!parsed && !req.complete) fail(invalid("the client aborted the upload"));
+      if (!parsed && !req.complete) fail(new Invalid("the client aborted the upload"));
     });
     req.pipe(bb);
   });

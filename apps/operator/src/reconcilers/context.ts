@@ -26,9 +26,12 @@ export interface ReconcileContext {
   kube: Kube;
   caches: Caches;
   metrics: Metrics;
+  /** Tagged with the controller, the object and this reconcile's id. */
   log: Logger;
   s3: S3Client;
   /** The bucket the platform's objects live in; the only one the operator deletes from. */
   bucket: string;
   now: () => Date;
+  /** This reconcile's deadline (and the controller's stop): pass it to every S3 and apiserver call. */
+  signal: AbortSignal;
 }

@@ -4,6 +4,7 @@ import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command } from "@
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { S3_FINALIZER, type WorkerVersion } from "@fireworkers/crd-types";
 import { applyStatusIfChanged } from "../runtime/apply.ts";
+import { TerminalError } from "../runtime/controller.ts";
 import { setCondition } from "../runtime/conditions.ts";
 import type { ReconcileContext } from "./context.ts";
 
@@ -46,7 +47,7 @@ async function missingModules(ctx: ReconcileContext, version: WorkerVersion): Pr
   const results = await Promise.all(
     version.spec.modules.map(async (m) => {
       try {
-        const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: moduleKey(prefix, m.name) }));
+        const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: moduleKey(prefix, m.name) }), { abortSignal: ctx.signal });
         return head.ContentLength === m.size ? undefined : m.name;
       } catch (err) {
         // Only a definite "not there" counts as missing; anything else is retried with backoff.
@@ -65,15 +66,14 @@ async function releaseObjects(ctx: ReconcileContext, version: WorkerVersion): Pr
   // The CRD's CEL rule already ties the prefix to the version; a hand-made object that slipped past it
   // must never make the operator delete another version's (or account's) objects.
   if (prefix !== own || bucket !== ctx.bucket) {
-    await ctx.kube.event(version as never, "Warning", "ForeignStoragePrefix", `not deleting s3://${bucket}/${prefix}: a version owns only s3://${ctx.bucket}/${own}`);
-    return;
+    throw new TerminalError("ForeignStoragePrefix", `not deleting s3://${bucket}/${prefix}: a version owns only s3://${ctx.bucket}/${own}`);
   }
   let deleted = 0;
   for (;;) {
-    const page = await ctx.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }));
+    const page = await ctx.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1000 }), { abortSignal: ctx.signal });
     const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key! }));
     if (keys.length === 0) break;
-    const result = await ctx.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }));
+    const result = await ctx.s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }), { abortSignal: ctx.signal });
     if (result.Errors?.length) throw new Error(`S3 refused to delete ${result.Errors.length} object(s): ${result.Errors[0]?.Message}`);
     deleted += keys.length;
   }

@@ -1,9 +1,13 @@
-// Lease-based leader election (coordination.k8s.io/v1), with client-go's timing model: a candidate
-// takes the Lease when it is free or its holder has not renewed within leaseDuration; the leader
-// renews every retryPeriod and gives up leadership when it could not renew within renewDeadline.
+// Lease-based leader election (coordination.k8s.io/v1), with client-go's leaderelection timing model.
+// Clocks of different machines are never compared: a candidate remembers the record it last saw and
+// WHEN it saw it change on its own clock (observedTime), and takes the Lease only when it is free or
+// the record stayed unchanged for leaseDuration since. The leader renews every retryPeriod; each renew
+// round has renewDeadline to succeed (a hung call is abandoned at the deadline), and when it does not,
+// the leader stops leading at that moment. renewDeadline < leaseDuration, so the old leader has
+// stopped before any candidate can see the Lease expire.
 import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "@fireworkers/observability";
-import { setTimeout as sleep } from "node:timers/promises";
+import { abandonOnAbort } from "./abort.ts";
 import type { Kube } from "./kube.ts";
 
 export interface LeaderElectionOptions {
@@ -12,6 +16,8 @@ export interface LeaderElectionOptions {
   leaseDurationSeconds: number;
   renewDeadlineSeconds: number;
   retryPeriodSeconds: number;
+  /** Called synchronously the moment leadership is lost (before `lost` resolves): stop reconciling here. */
+  onStoppedLeading?: () => void;
 }
 
 export interface LeaderElection {
@@ -19,119 +25,204 @@ export interface LeaderElection {
   acquired: Promise<void>;
   /** Resolves when leadership is lost (the process should exit so another replica takes over). */
   lost: Promise<void>;
+  /** True from acquiring the Lease until the moment leadership is lost or released. */
+  isLeader(): boolean;
   /** Stops campaigning; a leader releases the Lease so a successor needs no wait. */
   release(): Promise<void>;
 }
 
-export function startLeaderElection(kube: Kube, options: LeaderElectionOptions, log: Logger): LeaderElection {
+/** The spec of the Lease, as the election reads and writes it (times as RFC 3339 strings). */
+export interface LeaseRecord {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  acquireTime?: string;
+  renewTime?: string;
+  leaseTransitions?: number;
+}
+
+/**
+ * Where the record lives. `version` is the optimistic-concurrency token (the Lease's resourceVersion):
+ * update must fail when the record changed since it was read, so two candidates cannot both win.
+ */
+export interface LeaseLock {
+  get(signal: AbortSignal): Promise<{ record: LeaseRecord; version: string } | undefined>;
+  create(record: LeaseRecord, signal: AbortSignal): Promise<void>;
+  update(record: LeaseRecord, version: string, signal: AbortSignal): Promise<void>;
+}
+
+/** The Lease object of the operator's namespace as a LeaseLock. */
+export function kubeLeaseLock(kube: Kube, name: string): LeaseLock {
   const api = kube.config.makeApiClient(CoordinationV1Api);
-  const { leaseName: name, identity } = options;
   const namespace = kube.namespace;
-  let stopped = false;
+  // Lease times are MicroTime (6 fractional digits); the client would send Dates with 3, which the
+  // apiserver refuses. Strings pass through its serializer untouched.
+  const micro = (t: string | undefined) => (t === undefined ? undefined : (new Date(t).toISOString().replace(/Z$/, "000Z") as unknown as Date));
+  const spec = (r: LeaseRecord) => ({ ...r, acquireTime: micro(r.acquireTime), renewTime: micro(r.renewTime) });
+  const toRecord = (lease: V1Lease): LeaseRecord => {
+    const s = lease.spec ?? {};
+    const time = (t: Date | string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+    return { holderIdentity: s.holderIdentity, leaseDurationSeconds: s.leaseDurationSeconds, acquireTime: time(s.acquireTime), renewTime: time(s.renewTime), leaseTransitions: s.leaseTransitions };
+  };
+  return {
+    async get() {
+      try {
+        const lease = await api.readNamespacedLease({ name, namespace });
+        return { record: toRecord(lease), version: lease.metadata?.resourceVersion ?? "" };
+      } catch (err) {
+        if ((err as { code?: number }).code === 404) return undefined;
+        throw err;
+      }
+    },
+    async create(record) {
+      await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: spec(record) } });
+    },
+    async update(record, version) {
+      // replace with the read resourceVersion: a concurrent candidate's write makes this one fail (409).
+      await api.replaceNamespacedLease({ name, namespace, body: { metadata: { name, namespace, resourceVersion: version }, spec: spec(record) } });
+    },
+  };
+}
+
+/** Waits on the global timer (which tests can fake); an abort ends the wait early. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Runs `fn` with a signal that aborts after `ms` (and abandons it then). */
+async function withDeadline<T>(ms: number, what: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(`${what}: deadline of ${ms} ms passed`)), ms);
+  try {
+    return await abandonOnAbort(fn(controller.signal), controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const sameRecord = (a: LeaseRecord, b: LeaseRecord) =>
+  a.holderIdentity === b.holderIdentity &&
+  a.leaseDurationSeconds === b.leaseDurationSeconds &&
+  a.acquireTime === b.acquireTime &&
+  a.renewTime === b.renewTime &&
+  a.leaseTransitions === b.leaseTransitions;
+
+export function startLeaderElection(lock: LeaseLock, options: LeaderElectionOptions, log: Logger): LeaderElection {
+  const { leaseName: name, identity } = options;
+  const retryMs = options.retryPeriodSeconds * 1000;
+  const renewDeadlineMs = options.renewDeadlineSeconds * 1000;
+  if (renewDeadlineMs >= options.leaseDurationSeconds * 1000) log.warn({ lease: name }, "renewDeadline should be shorter than leaseDuration");
+  const stop = new AbortController();
   let leading = false;
   let signalAcquired!: () => void;
   let signalLost!: () => void;
   const acquired = new Promise<void>((resolve) => (signalAcquired = resolve));
   const lost = new Promise<void>((resolve) => (signalLost = resolve));
+  /** The record as last read or written, and when it last changed, by this process's clock. */
+  let observed: LeaseRecord | undefined;
+  let observedTime = 0;
 
-  // Lease times are MicroTime (6 fractional digits); the client would send Dates with 3, which the
-  // apiserver refuses. Strings pass through its serializer untouched.
-  const micro = (t: Date | string) => new Date(t).toISOString().replace(/Z$/, "000Z") as unknown as Date;
-
-  /** One attempt to take or renew the Lease; true when we hold it afterwards. */
-  async function tryAcquireOrRenew(): Promise<boolean> {
-    let lease: V1Lease | undefined;
-    try {
-      lease = await api.readNamespacedLease({ name, namespace });
-    } catch (err) {
-      if ((err as { code?: number }).code !== 404) throw err;
-    }
-    const now = new Date();
-    if (!lease) {
-      await api.createNamespacedLease({
-        namespace,
-        body: {
-          metadata: { name, namespace },
-          spec: { holderIdentity: identity, leaseDurationSeconds: options.leaseDurationSeconds, acquireTime: micro(now), renewTime: micro(now), leaseTransitions: 0 },
-        },
-      });
+  /** One attempt to take or renew the Lease; true when we hold it afterwards, false when another does. */
+  async function tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
+    const current = await lock.get(signal);
+    const now = Date.now();
+    const stamp = new Date(now).toISOString();
+    if (!current) {
+      const record = { holderIdentity: identity, leaseDurationSeconds: options.leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 };
+      await lock.create(record, signal);
+      [observed, observedTime] = [record, now];
       return true;
     }
-    const spec = lease.spec ?? {};
-    const holder = spec.holderIdentity;
-    const renewed = spec.renewTime ? new Date(spec.renewTime).getTime() : 0;
-    const expired = !holder || renewed + (spec.leaseDurationSeconds ?? options.leaseDurationSeconds) * 1000 < now.getTime();
-    if (holder !== identity && !expired) return false;
+    const seen = current.record;
+    if (!observed || !sameRecord(observed, seen)) [observed, observedTime] = [seen, now];
+    const holder = seen.holderIdentity;
+    const leaseMs = (seen.leaseDurationSeconds ?? options.leaseDurationSeconds) * 1000;
+    // The remote renewTime is never compared with our clock: only how long WE saw the record unchanged.
+    if (holder && holder !== identity && observedTime + leaseMs >= now) return false;
     const takingOver = holder !== identity;
-    // replace with the read resourceVersion: a concurrent candidate's write makes this one fail (409).
-    await api.replaceNamespacedLease({
-      name,
-      namespace,
-      body: {
-        metadata: { name, namespace, resourceVersion: lease.metadata?.resourceVersion },
-        spec: {
-          holderIdentity: identity,
-          leaseDurationSeconds: options.leaseDurationSeconds,
-          acquireTime: micro(takingOver || !spec.acquireTime ? now : spec.acquireTime),
-          renewTime: micro(now),
-          leaseTransitions: (spec.leaseTransitions ?? 0) + (takingOver ? 1 : 0),
-        },
-      },
-    });
+    const record = {
+      holderIdentity: identity,
+      leaseDurationSeconds: options.leaseDurationSeconds,
+      acquireTime: takingOver || !seen.acquireTime ? stamp : seen.acquireTime,
+      renewTime: stamp,
+      leaseTransitions: (seen.leaseTransitions ?? 0) + (takingOver ? 1 : 0),
+    };
+    // The read version makes a concurrent candidate's write fail (409): only one of two can win.
+    await lock.update(record, current.version, signal);
+    [observed, observedTime] = [record, now];
     return true;
   }
 
-  const campaign = async () => {
-    while (!stopped && !leading) {
+  async function acquire(): Promise<boolean> {
+    while (!stop.signal.aborted) {
       try {
-        leading = await tryAcquireOrRenew();
+        if (await withDeadline(renewDeadlineMs, "lease acquire", tryAcquireOrRenew)) return true;
       } catch (err) {
         log.debug({ err: String(err) }, "lease acquire attempt failed");
       }
-      if (leading) {
-        log.info({ lease: name, identity }, "became leader");
-        signalAcquired();
-      } else {
-        await sleep(options.retryPeriodSeconds * 1000);
-      }
+      await sleep(retryMs, stop.signal);
     }
-    let lastRenew = Date.now();
-    while (!stopped && leading) {
-      await sleep(options.retryPeriodSeconds * 1000);
-      if (stopped) break;
-      try {
-        if (await tryAcquireOrRenew()) {
-          lastRenew = Date.now();
-          continue;
+    return false;
+  }
+
+  /** One renew round: retries every retryPeriod until a renew succeeds; false when renewDeadline passed first or another holds the Lease. */
+  async function renew(): Promise<boolean> {
+    try {
+      return await withDeadline(renewDeadlineMs, "lease renew", async (deadline) => {
+        for (;;) {
+          try {
+            return await abandonOnAbort(tryAcquireOrRenew(deadline), deadline);
+          } catch (err) {
+            if (deadline.aborted || stop.signal.aborted) throw err;
+            log.warn({ err: String(err) }, "lease renew failed");
+          }
+          await sleep(retryMs, AbortSignal.any([deadline, stop.signal]));
         }
-        leading = false;
-      } catch (err) {
-        log.warn({ err: String(err) }, "lease renew failed");
-        if (Date.now() - lastRenew < options.renewDeadlineSeconds * 1000) continue;
-        leading = false;
-      }
+      });
+    } catch (err) {
+      if (!stop.signal.aborted) log.error({ err: String(err) }, "could not renew the lease in time");
+      return false;
     }
-    if (!stopped) {
-      log.error({ lease: name, identity }, "lost leadership");
-      signalLost();
+  }
+
+  const campaign = async () => {
+    if (!(await acquire())) return;
+    leading = true;
+    log.info({ lease: name, identity }, "became leader");
+    signalAcquired();
+    while (!stop.signal.aborted) {
+      await sleep(retryMs, stop.signal);
+      if (stop.signal.aborted) return;
+      if (!(await renew())) break;
     }
+    if (stop.signal.aborted) return;
+    leading = false;
+    log.error({ lease: name, identity }, "lost leadership");
+    options.onStoppedLeading?.();
+    signalLost();
   };
   void campaign();
 
   return {
     acquired,
     lost,
+    isLeader: () => leading,
     async release() {
-      stopped = true;
+      stop.abort();
       if (!leading) return;
       leading = false;
       try {
-        const lease = await api.readNamespacedLease({ name, namespace });
-        if (lease.spec?.holderIdentity !== identity) return;
-        await api.replaceNamespacedLease({
-          name,
-          namespace,
-          body: { ...lease, spec: { ...lease.spec, holderIdentity: undefined, renewTime: undefined, acquireTime: undefined } },
+        await withDeadline(renewDeadlineMs, "lease release", async (signal) => {
+          const current = await lock.get(signal);
+          if (current?.record.holderIdentity !== identity) return;
+          await lock.update({ ...current.record, holderIdentity: undefined, renewTime: undefined, acquireTime: undefined }, current.version, signal);
         });
       } catch (err) {
         log.warn({ err: String(err) }, "could not release the lease");

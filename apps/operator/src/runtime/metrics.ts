@@ -6,7 +6,7 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry });
   return {
     registry,
-    reconciles: new Counter({ name: "fireworkers_reconcile_total", help: "Reconciles by kind and result.", labelNames: ["kind", "result"], registers: [registry] }),
+    reconciles: new Counter({ name: "fireworkers_reconcile_total", help: "Reconciles by kind and result (success, error, timeout, terminal).", labelNames: ["kind", "result"], registers: [registry] }),
     reconcileDuration: new Histogram({
       name: "fireworkers_reconcile_duration_seconds",
       help: "Reconcile duration by kind.",
@@ -22,6 +22,13 @@ export function createMetrics() {
       registers: [registry],
     }),
     queueDepth: new Gauge({ name: "fireworkers_workqueue_depth", help: "Keys waiting per controller.", labelNames: ["kind"], registers: [registry] }),
+    inFlight: new Gauge({ name: "fireworkers_workqueue_in_flight", help: "Keys being reconciled per controller.", labelNames: ["kind"], registers: [registry] }),
+    terminalErrors: new Counter({
+      name: "fireworkers_reconcile_terminal_errors_total",
+      help: "Reconciles that failed for good (not retried until the object changes), by kind and reason.",
+      labelNames: ["kind", "reason"],
+      registers: [registry],
+    }),
     writes: new Counter({ name: "fireworkers_apiserver_writes_total", help: "Write requests sent to the apiserver, by verb and kind.", labelNames: ["verb", "kind"], registers: [registry] }),
     buildDuration: new Histogram({
       name: "fireworkers_build_duration_seconds",

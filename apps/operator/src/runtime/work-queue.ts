@@ -1,12 +1,16 @@
 // A controller work queue of keys, with client-go's semantics: a key is queued at most once (dedup),
 // is processed by at most one worker at a time (a key added while in flight is processed again
-// afterwards), and failures are retried with per-key exponential backoff up to a cap.
+// afterwards), and failures are retried with per-key exponential backoff up to a cap. Delayed adds
+// keep, per key, the EARLIEST deadline asked for (client-go's delaying queue): a later request never
+// postpones a sooner one, and a sooner one replaces a later one.
 
 export interface WorkQueueOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Called as a worker takes a key, with how long the key waited in the queue. */
   onDequeue?: (key: string, waitedMs: number) => void;
+  /** Called whenever the number of keys waiting or in flight may have changed (the gauges). */
+  onChange?: (depth: number, inFlight: number) => void;
 }
 
 export class WorkQueue {
@@ -16,17 +20,29 @@ export class WorkQueue {
   private readonly processing = new Set<string>();
   private readonly dirtyWhileProcessing = new Set<string>();
   private readonly failures = new Map<string, number>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Delayed adds: one timer per key, for the earliest deadline asked for. */
+  private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly waiters: ((key: string | undefined) => void)[] = [];
   private shuttingDown = false;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly onDequeue: (key: string, waitedMs: number) => void;
+  private readonly onChange: (depth: number, inFlight: number) => void;
 
   constructor(options: WorkQueueOptions = {}) {
     this.baseDelayMs = options.baseDelayMs ?? 50;
     this.maxDelayMs = options.maxDelayMs ?? 60_000;
     this.onDequeue = options.onDequeue ?? (() => {});
+    this.onChange = options.onChange ?? (() => {});
+  }
+
+  /** Keys in flight (taken by a worker, not done yet). */
+  get inFlight(): number {
+    return this.processing.size;
+  }
+
+  private changed(): void {
+    this.onChange(this.queue.length, this.processing.size);
   }
 
   /** Keys waiting to be processed (the queue-depth metric). */
@@ -50,6 +66,7 @@ export class WorkQueue {
       this.queued.set(key, Date.now());
       this.queue.push(key);
     }
+    this.changed();
   }
 
   /** Adds the key after the backoff its failure count earns; returns that delay. */
@@ -61,14 +78,22 @@ export class WorkQueue {
     return delay;
   }
 
+  /** Adds the key once delayMs passed; with a delayed add already pending for it, the sooner deadline wins. */
   addAfter(key: string, delayMs: number): void {
-    if (this.shuttingDown || this.timers.has(key)) return;
+    if (this.shuttingDown) return;
+    if (delayMs <= 0) return this.add(key);
+    const at = Date.now() + delayMs;
+    const pending = this.timers.get(key);
+    if (pending) {
+      if (pending.at <= at) return;
+      clearTimeout(pending.timer);
+    }
     const timer = setTimeout(() => {
       this.timers.delete(key);
       this.add(key);
     }, delayMs);
     timer.unref();
-    this.timers.set(key, timer);
+    this.timers.set(key, { at, timer });
   }
 
   /** A success resets the key's backoff. */
@@ -84,6 +109,7 @@ export class WorkQueue {
       this.queued.delete(key);
       this.processing.add(key);
       this.onDequeue(key, Date.now() - since);
+      this.changed();
       return Promise.resolve(key);
     }
     if (this.shuttingDown) return Promise.resolve(undefined);
@@ -94,11 +120,12 @@ export class WorkQueue {
   done(key: string): void {
     this.processing.delete(key);
     if (this.dirtyWhileProcessing.delete(key)) this.add(key);
+    else this.changed();
   }
 
   shutDown(): void {
     this.shuttingDown = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
   }

@@ -1,11 +1,10 @@
 // Test harness: the operator as a real child process against the test environment, plus helpers that
 // play the API's part (S3 objects + WorkerVersion/WorkerDeployment CRs) and read back with kubectl.
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
-import { setTimeout as sleep } from "node:timers/promises";
 import { CREATED_ON, LABELS, S3_FINALIZER, type WorkerVersion } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { freePort, kubectl, REPO_ROOT, s3Client, s3Env, startProcess, type RunningProcess, type TestEnvInfo } from "@fireworkers/testenv";
@@ -89,6 +88,26 @@ export async function isLeader(op: OperatorProcess): Promise<boolean> {
   return /^fireworkers_leader 1$/m.test(await op.metrics().catch(() => ""));
 }
 
+/** Sum of the samples of one metric (all label sets) in a /metrics text. */
+export function metricSum(text: string, name: string, labels = ""): number {
+  const pattern = new RegExp(`^${name}(?:\\{([^}]*)\\})? (\\S+)$`, "gm");
+  return [...text.matchAll(pattern)].filter((m) => (m[1] ?? "").includes(labels)).reduce((n, m) => n + Number(m[2]), 0);
+}
+
+/**
+ * True when the operator leads, its controllers have been started and every queue is empty with
+ * nothing in flight: what it had to look at (the whole world, at start) it has looked at.
+ */
+export async function isLeadingAndIdle(op: OperatorProcess): Promise<boolean> {
+  const text = await op.metrics().catch(() => "");
+  return (
+    /^fireworkers_leader 1$/m.test(text) &&
+    /^fireworkers_workqueue_depth\{/m.test(text) &&
+    metricSum(text, "fireworkers_workqueue_depth") === 0 &&
+    metricSum(text, "fireworkers_workqueue_in_flight") === 0
+  );
+}
+
 export function k(env: TestEnvInfo, namespace: string) {
   const run = (args: string[], input?: string) => kubectl(env.kube, ["-n", namespace, ...args], input);
   return {
@@ -107,22 +126,6 @@ export function k(env: TestEnvInfo, namespace: string) {
   };
 }
 
-/** Polls `fn` until it returns something other than undefined or false (test-side waiting only). */
-export async function eventually<T>(what: string, fn: () => Promise<T>, timeoutMs = 30_000): Promise<Exclude<T, undefined | false>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value as Exclude<T, undefined | false>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await sleep(200);
-  }
-}
-
 export async function newNamespace(env: TestEnvInfo, prefix: string): Promise<string> {
   const ns = `${prefix}-${randomUUID().slice(0, 8)}`;
   await kubectl(env.kube, ["create", "namespace", ns]);
@@ -131,38 +134,48 @@ export async function newNamespace(env: TestEnvInfo, prefix: string): Promise<st
 
 export const ACCOUNT = "398803b74bcdb1b454434669bc634190";
 
-export function seedAccount(bundle = "worker-bundle-name") {
+/** A fresh account id (32 hex digits, like Cloudflare's), for a test that needs an account of its own. */
+export const newAccountId = () => randomBytes(16).toString("hex");
+
+export function seedAccount(bundle = "worker-bundle-name", account = ACCOUNT) {
   return {
     apiVersion: "api.cf-worker/v1",
     kind: "WorkerAccount",
-    metadata: { name: ACCOUNT, labels: { "app.kubernetes.io/name": "workeraccount" } },
+    metadata: { name: account, labels: { "app.kubernetes.io/name": "workeraccount" } },
     spec: { workerBundleName: bundle, workerReleaseSelector: { matchLabels: { accounts: "1234" } }, podTemplate: { imagePullSecret: "insert-secret-here" } },
   };
 }
 
-/** Does what the API does for an upload: module objects in S3, then the WorkerVersion (with its finalizer). */
 /** The script object the API keeps per script (owned by the account); returns its owner reference. */
-async function ensureScript(env: TestEnvInfo, namespace: string, script: string) {
+async function ensureScript(env: TestEnvInfo, namespace: string, script: string, accountId: string) {
   const kc = k(env, namespace);
-  const account = (await kc.get("workeraccount", ACCOUNT))!;
-  const name = `${ACCOUNT}.${script}`;
+  const account = (await kc.get("workeraccount", accountId))!;
+  const name = `${accountId}.${script}`;
   await kc.apply({
     apiVersion: "api.cf-worker/v1",
     kind: "WorkerScript",
     metadata: {
       name,
-      labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
-      ownerReferences: [{ apiVersion: "api.cf-worker/v1", kind: "WorkerAccount", name: ACCOUNT, uid: account.metadata.uid, blockOwnerDeletion: true }],
+      labels: { [LABELS.account]: accountId, [LABELS.script]: script },
+      ownerReferences: [{ apiVersion: "api.cf-worker/v1", kind: "WorkerAccount", name: accountId, uid: account.metadata.uid, blockOwnerDeletion: true }],
     },
-    spec: { accountId: ACCOUNT, scriptName: script },
+    spec: { accountId, scriptName: script },
   });
   const uid = (await kc.get("workerscript", name))!.metadata.uid;
   return [{ apiVersion: "api.cf-worker/v1", kind: "WorkerScript", name, uid, blockOwnerDeletion: true }];
 }
 
-export async function uploadVersion(env: TestEnvInfo, namespace: string, script: string, code: string, options: { skipS3?: boolean } = {}): Promise<WorkerVersion> {
+/** Does what the API does for an upload: module objects in S3, then the WorkerVersion (with its finalizer). */
+export async function uploadVersion(
+  env: TestEnvInfo,
+  namespace: string,
+  script: string,
+  code: string,
+  options: { skipS3?: boolean; account?: string } = {},
+): Promise<WorkerVersion> {
+  const account = options.account ?? ACCOUNT;
   const versionId = randomUUID();
-  const prefix = versionPrefix(ACCOUNT, script, versionId);
+  const prefix = versionPrefix(account, script, versionId);
   const body = Buffer.from(code);
   if (!options.skipS3) {
     const s3 = s3Client(env.s3);
@@ -174,13 +187,13 @@ export async function uploadVersion(env: TestEnvInfo, namespace: string, script:
     kind: "WorkerVersion",
     metadata: {
       name: versionId,
-      labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
+      labels: { [LABELS.account]: account, [LABELS.script]: script },
       annotations: { [CREATED_ON]: new Date().toISOString() },
       finalizers: [S3_FINALIZER],
-      ownerReferences: await ensureScript(env, namespace, script),
+      ownerReferences: await ensureScript(env, namespace, script, account),
     },
     spec: {
-      accountId: ACCOUNT,
+      accountId: account,
       scriptName: script,
       versionId,
       number: 1,
@@ -197,20 +210,28 @@ export async function uploadVersion(env: TestEnvInfo, namespace: string, script:
 const deploymentNumbers = new Map<string, number>();
 
 /** Does what the API does for a deployment: a WorkerDeployment with the script's next number. */
-export async function deploy(env: TestEnvInfo, namespace: string, script: string, split: [WorkerVersion, number][]) {
+export async function deploy(env: TestEnvInfo, namespace: string, script: string, split: [Pick<WorkerVersion, "spec"> | string, number][], account = ACCOUNT) {
   const deploymentId = randomUUID();
-  const number = (deploymentNumbers.get(`${namespace}/${script}`) ?? 0) + 1;
-  deploymentNumbers.set(`${namespace}/${script}`, number);
+  const key = `${namespace}/${account}/${script}`;
+  const number = (deploymentNumbers.get(key) ?? 0) + 1;
+  deploymentNumbers.set(key, number);
   await k(env, namespace).create({
     apiVersion: "api.cf-worker/v1",
     kind: "WorkerDeployment",
     metadata: {
       name: deploymentId,
-      labels: { [LABELS.account]: ACCOUNT, [LABELS.script]: script },
+      labels: { [LABELS.account]: account, [LABELS.script]: script },
       annotations: { [CREATED_ON]: new Date().toISOString() },
-      ownerReferences: await ensureScript(env, namespace, script),
+      ownerReferences: await ensureScript(env, namespace, script, account),
     },
-    spec: { accountId: ACCOUNT, scriptName: script, deploymentId, number, strategy: "percentage", versions: split.map(([v, percentage]) => ({ versionId: v.spec.versionId, percentage })) },
+    spec: {
+      accountId: account,
+      scriptName: script,
+      deploymentId,
+      number,
+      strategy: "percentage",
+      versions: split.map(([v, percentage]) => ({ versionId: typeof v === "string" ? v : v.spec.versionId, percentage })),
+    },
   });
   return deploymentId;
 }

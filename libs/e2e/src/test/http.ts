@@ -1,7 +1,7 @@
 // Requests to deployed workers through the platform's serving path: the edge proxy (standing in for the
 // ingress controller) -> the bundle Service (kube-proxy) -> a workerd pod's router socket.
 import http from "node:http";
-import { setTimeout as sleep } from "node:timers/promises";
+import { eventually, type EventuallyOptions } from "@fireworkers/testenv";
 
 export interface WorkerAnswer {
   status: number;
@@ -24,21 +24,8 @@ export function fetchVia(edgeUrl: string, host: string, path = "/", headers: Rec
   });
 }
 
-/** Polls `check` until it returns a value (not undefined), or fails with the last observation. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 120_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = "nothing yet";
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what} (last: ${String(last)})`);
-    await sleep(everyMs);
-  }
-}
+/** How long the cluster may take for anything the e2e tests wait on (pulls, rollouts, builds). */
+export const CLUSTER_WAIT: EventuallyOptions = { timeoutMs: 120_000, intervalMs: 250 };
 
 /** Waits until the worker at `host` answers 200 with a body satisfying `ok`; returns that body. */
 export function untilAnswers(edgeUrl: string, host: string, ok: (body: string) => boolean, timeoutMs = 120_000, path = "/"): Promise<string> {
@@ -49,6 +36,6 @@ export function untilAnswers(edgeUrl: string, host: string, ok: (body: string) =
       if (r.status === 200 && ok(r.body)) return r.body;
       throw new Error(`answered ${r.status} ${JSON.stringify(r.headers)}: ${r.body.slice(0, 300)}`);
     },
-    timeoutMs,
+    { ...CLUSTER_WAIT, timeoutMs },
   );
 }
