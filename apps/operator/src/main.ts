@@ -49,6 +49,6 @@ log.info("caches synced");
 await election?.acquired;
 if (!stopping) {
   metrics.leader.set(1);
-  operator.startControllers();
+  await operator.startControllers();
   log.info("reconciling");
 }

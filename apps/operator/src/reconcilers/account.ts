@@ -2,6 +2,8 @@
 import { type WorkerAccount, type WorkerBundle } from "@fireworkers/crd-types";
 import { desiredBundle, servedBuild } from "../desired/bundle.ts";
 import { desiredRelease } from "../desired/release.ts";
+import { credentialSecret } from "../desired/bindings.ts";
+import { bindingsCredentialSecretName } from "@fireworkers/bindings-auth";
 import { applyIfChanged, applyStatusIfChanged, deleteObject, settleAll } from "../runtime/apply.ts";
 import { setCondition } from "../runtime/conditions.ts";
 import type { ReconcileContext } from "./context.ts";
@@ -44,6 +46,10 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
   await settleAll([
     unverified ? undefined : applyIfChanged(ctx.kube, ctx.metrics, release as never, observedRelease as never),
     applyIfChanged(ctx.kube, ctx.metrics, bundle as never, observedBundle as never),
+    // The credential the account's bundle pods present to the bindings gateway (their Deployment reads it).
+    ctx.bindings.key
+      ? applyIfChanged(ctx.kube, ctx.metrics, credentialSecret(account, ctx.bindings.key) as never, ctx.caches.credentials.get(bindingsCredentialSecretName(name)) as never)
+      : undefined,
     // A renamed spec.workerBundleName leaves the old bundle behind: remove it.
     ...caches.bundles
       .ofAccount(name)

@@ -8,6 +8,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
   type KubernetesObject,
+  type V1Secret,
 } from "@kubernetes/client-node";
 import { GROUP, VERSION } from "@fireworkers/crd-types";
 
@@ -24,6 +25,10 @@ export interface Kube {
   /** A merge patch (for metadata.finalizers and ownerReferences, which SSA would take over). */
   mergePatch(apiVersion: string, kind: string, name: string, patch: Record<string, unknown>): Promise<void>;
   event(involved: KubernetesObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void>;
+  /** Reads one Secret (the bindings gateway key: no informer holds it); undefined when absent. */
+  getSecret(name: string): Promise<V1Secret | undefined>;
+  /** Creates a Secret; false when one of that name exists already. */
+  createSecret(secret: V1Secret): Promise<boolean>;
 }
 
 const isNotFound = (err: unknown) => (err as { code?: number }).code === 404;
@@ -61,6 +66,23 @@ export function createKube(config: KubeConfig, namespace: string): Kube {
     async mergePatch(apiVersion, kind, name, patch) {
       const metadata = { ...(patch.metadata as object | undefined), name, namespace };
       await objects.patch({ apiVersion, kind, ...patch, metadata }, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch);
+    },
+    async getSecret(name) {
+      try {
+        return await core.readNamespacedSecret({ name, namespace });
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+    async createSecret(secret) {
+      try {
+        await core.createNamespacedSecret({ namespace, body: { ...secret, metadata: { ...secret.metadata, namespace } }, fieldManager: FIELD_MANAGER });
+        return true;
+      } catch (err) {
+        if ((err as { code?: number }).code === 409) return false;
+        throw err;
+      }
     },
     async event(involved, type, reason, message) {
       const now = new Date();
