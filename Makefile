@@ -51,17 +51,17 @@ test: setup lint typecheck ## everything: setup, lint, typecheck, unit and integ
 	vitest run
 
 env: setup ## start the test environment for manual use; prints endpoints, credentials and a kubeconfig
-	node libs/testenv/src/cli.ts
+	node tools/testenv/src/cli.ts
 
 setup-cluster: deps ## what the single-node cluster needs: Debian packages (--cluster) and the node binaries (--node)
 	scripts/setup-debian.sh --cluster
 	scripts/go-tools.sh --node >/dev/null
 
 up-cluster: setup-cluster ## start the single-node Kubernetes cluster (background); prints its kubeconfig
-	node libs/cluster/src/cli.ts up
+	node tools/cluster/src/cli.ts up
 
 up: up-cluster ## the whole platform on the single-node cluster: images, deploy/local, account + token; prints the wrangler env
-	node libs/cluster/src/platform/up.ts
+	node tools/cluster/src/platform/up.ts
 
 OVERLAY ?= local
 # The machine's kubectl if there is one, else the pinned one built by scripts/go-tools.sh.
@@ -73,10 +73,10 @@ undeploy: deps ## kubectl delete -k deploy/$$OVERLAY: everything make deploy cre
 	$(KUBECTL) delete --ignore-not-found --wait=true -k deploy/$(OVERLAY)
 
 down: deps ## stop the cluster and remove what it left on the host (pods, mounts, iptables, bridge); keeps its state
-	node libs/cluster/src/cli.ts down
+	node tools/cluster/src/cli.ts down
 
 cluster-status: deps ## is the cluster running, and how to reach it
-	node libs/cluster/src/cli.ts status
+	node tools/cluster/src/cli.ts status
 
 e2e: up ## end-to-end tests with the real wrangler against the platform on the single-node cluster (make up first, fast when up)
 	FIREWORKERS_E2E=1 vitest run --project e2e
@@ -108,12 +108,12 @@ BASE_IMAGE_REPOSITORY ?= 127.0.0.1:5000/fireworkers/workerd-runtime
 
 base-image: deps ## build the runtime base image (workerd + glibc + CA certs) and push it to $BASE_IMAGE_REPOSITORY; prints and writes dist/base-image.ref
 	@mkdir -p dist
-	BASE_IMAGE_REPOSITORY=$(BASE_IMAGE_REPOSITORY) BASE_IMAGE_REF_FILE=dist/base-image.ref node apps/job-builder/src/cli/push-base-image.ts
+	BASE_IMAGE_REPOSITORY=$(BASE_IMAGE_REPOSITORY) BASE_IMAGE_REF_FILE=dist/base-image.ref node tools/images/src/cli/push-base-image.ts
 
 APP_IMAGE_REPOSITORY_PREFIX ?= 127.0.0.1:5000/fireworkers
 
 app-images: deps ## the apps' images without Docker: a Node base from real packages + one layer per app, pushed to $APP_IMAGE_REPOSITORY_PREFIX
-	APP_IMAGE_REPOSITORY_PREFIX=$(APP_IMAGE_REPOSITORY_PREFIX) NODE_PACKAGE_DIR="$$(scripts/ensure-node.sh --npm)/.." node apps/job-builder/src/cli/push-app-images.ts
+	APP_IMAGE_REPOSITORY_PREFIX=$(APP_IMAGE_REPOSITORY_PREFIX) NODE_PACKAGE_DIR="$$(scripts/ensure-node.sh --npm)/.." node tools/images/src/cli/push-app-images.ts
 
 bench-image: deps ## bundle image assemble + push vs buildah from an equivalent Dockerfile, same base (prints the ratio)
 	scripts/setup-debian.sh --bench

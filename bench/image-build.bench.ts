@@ -16,16 +16,14 @@ import { dirname, join } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import type { JobBuilderSpec } from "@fireworkers/crd-types";
 import { createLayer, imageConfig, imageManifest } from "@fireworkers/image-layer";
-import { parseReference, RegistryClient } from "@fireworkers/oci-registry";
+import { parseReference, pushImage, RegistryClient } from "@fireworkers/oci-registry";
 import { createLogger } from "@fireworkers/observability";
+import { pushBase, testBundleSources } from "@fireworkers/images";
 import { startFlakyProxy, startRegistry } from "@fireworkers/testenv";
 import { renderConfig } from "@fireworkers/workerd-config";
 import { resolveBase } from "../apps/job-builder/src/base-source.ts";
 import { bundleEntries, bundleImageSettings } from "../apps/job-builder/src/bundle-image.ts";
 import { moduleId } from "../apps/job-builder/src/download-modules.ts";
-import { pushImage } from "../apps/job-builder/src/push-image.ts";
-import { pushBase } from "../apps/job-builder/src/test/base.ts";
-import { testBundleSources } from "../apps/job-builder/src/test/bundle-fixture.ts";
 
 const { values } = parseArgs({ options: { iterations: { type: "string", default: "5" }, "extra-mib": { type: "string", default: "2" } } });
 const iterations = Number(values.iterations);

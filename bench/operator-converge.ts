@@ -9,11 +9,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { CREATED_ON, LABELS, S3_FINALIZER } from "@fireworkers/crd-types";
+import { CREATED_ON, LABELS, S3_FINALIZER, type JobBuilder } from "@fireworkers/crd-types";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { kubectl, s3Client, startEnvironment } from "@fireworkers/testenv";
 import { operatorKubeconfig, startOperator } from "../apps/operator/src/test/harness.ts";
-import { kubeHttp, type KubeObject } from "./kube-http.ts";
+import { KINDS, KubeClient, KubeConfig, ListWatch, type Job, type Kind, type KubeObject, type ListWatchEvent } from "@fireworkers/kube";
 
 const accounts = Number(process.argv[2] ?? 100);
 const perAccount = Number(process.argv[3] ?? 10);
@@ -82,11 +82,14 @@ try {
 
   console.log(`created ${accounts} accounts x ${perAccount} deployed versions; starting the operator`);
   // The benchmark watches (as admin, so its requests are not counted as the operator's) and plays the
-  // Job controller + job-builder over plain HTTPS: one status patch on the JobBuilder, one on the Job.
-  const api = kubeHttp(env.info.kube);
-  const crd = (plural: string) => `/apis/api.cf-worker/v1/namespaces/${ns}/${plural}`;
+  // Job controller + job-builder under their field managers: one status patch on the JobBuilder, one on the Job.
+  const kc = new KubeConfig();
+  kc.loadFromFile(env.info.kube.kubeconfig);
+  const api = new KubeClient(kc, { namespace: ns, fieldManager: "bench" });
+  const asJobBuilder = new KubeClient(kc, { namespace: ns, fieldManager: "fireworkers-job-builder" });
+  const asJobController = new KubeClient(kc, { namespace: ns, fieldManager: "kube-controller-manager" });
   const verified = new Set<string>();
-  const jobBuilders = new Map<string, KubeObject>();
+  const jobBuilders = new Map<string, JobBuilder>();
   const jobsSeen = new Set<string>();
   const jobsDone = new Set<string>();
   const bundlesDone = new Set<string>();
@@ -115,33 +118,36 @@ try {
     }
     if (bundlesDone.size >= accounts) converged();
   };
-  const finish = async (job: KubeObject) => {
-    const name = job.metadata.name;
-    const jb = jobBuilders.get(name) ?? (await api.get(`${crd("jobbuilders")}/${name}`));
+  const finish = async (job: Job) => {
+    const name = job.metadata?.name ?? "";
+    const jb = jobBuilders.get(name) ?? (await api.get(KINDS.JobBuilder, name));
+    if (!jb) throw new Error(`JobBuilder ${name} not found`);
     const digest = createHash("sha256").update(name).digest("hex");
-    await api.mergePatch(`${crd("jobbuilders")}/${name}/status?fieldManager=fireworkers-job-builder`, {
-      status: { imageDigest: `sha256:${digest}`, image: `${jb.spec.image.repository}@sha256:${digest}` },
-    });
+    await asJobBuilder.mergePatch(
+      KINDS.JobBuilder,
+      name,
+      { status: { imageDigest: `sha256:${digest}`, image: `${jb.spec.image.repository}@sha256:${digest}` } },
+      { subresource: "status" },
+    );
     // The Job controller sets startTime (which cannot change afterwards) while we finish the Job: read
     // the Job right before writing its terminal status, and try again if it changed under us.
     for (let attempt = 1; ; attempt++) {
-      const live = await api.get(`/apis/batch/v1/namespaces/${ns}/jobs/${name}`);
+      const live = await api.get(KINDS.Job, name);
+      if (!live) throw new Error(`Job ${name} not found`);
       const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
       const done = (type: string) => ({ type, status: "True", reason: "CompletionsReached", message: "Reached expected number of succeeded pods", lastProbeTime: now, lastTransitionTime: now });
       try {
-        await api.mergePatch(`/apis/batch/v1/namespaces/${ns}/jobs/${name}/status?fieldManager=kube-controller-manager`, {
-          metadata: { resourceVersion: live.metadata.resourceVersion },
-          status: {
-            startTime: live.status?.startTime ?? now,
-            completionTime: now,
-            succeeded: 1,
-            active: 0,
-            ready: 0,
-            terminating: 0,
-            uncountedTerminatedPods: {},
-            conditions: [done("SuccessCriteriaMet"), done("Complete")],
-          },
-        });
+        const status = {
+          startTime: live.status?.startTime ?? now,
+          completionTime: now,
+          succeeded: 1,
+          active: 0,
+          ready: 0,
+          terminating: 0,
+          uncountedTerminatedPods: {},
+          conditions: [done("SuccessCriteriaMet"), done("Complete")],
+        };
+        await asJobController.mergePatch(KINDS.Job, name, { metadata: { resourceVersion: live.metadata?.resourceVersion }, status }, { subresource: "status" });
         break;
       } catch (err) {
         if (attempt >= 10) throw err;
@@ -153,38 +159,45 @@ try {
     mark();
   };
   const failures: unknown[] = [];
+  /** Lists and watches a kind; every event goes to `onEvent`. Returns a stop function once the list is delivered. */
+  const watch = async <T extends KubeObject>(kind: Kind<T>, onEvent: (type: ListWatchEvent, object: T) => void) => {
+    const lw = new ListWatch(api, kind, { onEvent });
+    await lw.start();
+    return () => lw.stop();
+  };
   const stops = await Promise.all([
-    api.watch(crd("workerversions"), ({ type, object }) => {
+    watch(KINDS.WorkerVersion, (type, object) => {
       const name = object.metadata.name;
       const account = object.spec.accountId;
-      if (type !== "DELETED" && !verified.has(name) && object.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True")) {
+      if (type !== "delete" && !verified.has(name) && object.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")) {
         verified.add(name);
         verifiedPerAccount.set(account, (verifiedPerAccount.get(account) ?? 0) + 1);
         if (verifiedPerAccount.get(account) === perAccount) stage(account, "versions verified");
       }
       mark();
     }),
-    api.watch(crd("workerreleases"), ({ type, object }) => {
-      if (type !== "DELETED" && object.spec.scripts?.length === perAccount) stage(object.spec.accountId, "release");
+    watch(KINDS.WorkerRelease, (type, object) => {
+      if (type !== "delete" && object.spec.scripts?.length === perAccount) stage(object.spec.accountId, "release");
     }),
-    api.watch(crd("jobbuilders"), ({ type, object }) => {
-      if (type !== "DELETED") jobBuilders.set(object.metadata.name, object);
+    watch(KINDS.JobBuilder, (type, object) => {
+      if (type !== "delete") jobBuilders.set(object.metadata.name, object);
       stage(object.spec.accountId, "JobBuilder");
-      if (object.status?.conditions?.some((c: any) => c.type === "Succeeded" && c.status === "True")) stage(object.spec.accountId, "build succeeded");
+      if (object.status?.conditions?.some((c) => c.type === "Succeeded" && c.status === "True")) stage(object.spec.accountId, "build succeeded");
       mark();
     }),
-    api.watch(`/apis/batch/v1/namespaces/${ns}/jobs`, ({ type, object }) => {
-      if (type === "DELETED" || jobsSeen.has(object.metadata.name)) return;
-      jobsSeen.add(object.metadata.name);
-      stage(object.metadata.labels?.[LABELS.account], "Job");
+    watch(KINDS.Job, (type, object) => {
+      const name = object.metadata?.name ?? "";
+      if (type === "delete" || jobsSeen.has(name)) return;
+      jobsSeen.add(name);
+      stage(object.metadata?.labels?.[LABELS.account], "Job");
       mark();
       finish(object).catch((err) => {
         failures.push(err);
         converged();
       });
     }),
-    api.watch(crd("workerbundles"), ({ type, object }) => {
-      if (type !== "DELETED" && object.spec.image && object.spec.workers?.length === perAccount) {
+    watch(KINDS.WorkerBundle, (type, object) => {
+      if (type !== "delete" && object.spec.image && object.spec.workers?.length === perAccount) {
         bundlesDone.add(object.metadata.name);
         stage(object.metadata.labels?.[LABELS.account], "bundle updated");
       }
@@ -215,7 +228,6 @@ try {
   const metrics = await op.metrics();
   await op.stop();
   stops.forEach((stop) => stop());
-  api.close();
 
   const audit = (await readFile(env.info.kube.auditLog, "utf8")).slice(auditStart).trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
   const mine = audit.filter((e) => e.stage === "ResponseComplete" && e.user?.username === `system:serviceaccount:${ns}:fireworkers-operator`);

@@ -94,7 +94,7 @@ try {
   // Only the API talks to the apiserver during the runs (the benchmark reaches S3 directly).
   await new Promise((r) => setTimeout(r, 1500)); // the audit log is written in batches
   const audit = readFileSync(env.info.kube.auditLog, "utf8").slice(auditStart).trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-  const apiRequests = audit.filter((e) => e.stage === "ResponseComplete" && String(e.userAgent).startsWith("kubernetes-client-javascript") && e.objectRef?.namespace === namespace);
+  const apiRequests = audit.filter((e) => e.stage === "ResponseComplete" && String(e.userAgent).startsWith("fireworkers/fake-cf-api") && e.objectRef?.namespace === namespace);
   const byVerb = new Map<string, number>();
   for (const e of apiRequests) {
     const key = `${e.verb} ${e.objectRef.resource}${e.objectRef.subresource ? "/" + e.objectRef.subresource : ""}`;

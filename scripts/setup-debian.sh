@@ -5,7 +5,7 @@
 #
 #   scripts/setup-debian.sh            the test environment's packages
 #   scripts/setup-debian.sh --bench    also wrk and buildah
-#   scripts/setup-debian.sh --cluster  also what the single-node cluster needs (libs/cluster): the CNI
+#   scripts/setup-debian.sh --cluster  also what the single-node cluster needs (tools/cluster): the CNI
 #                                      plugins (/usr/lib/cni), iptables for kube-proxy, iproute2 for the
 #                                      bridge, gcc + static libc for the pause binary, openssl for the PKI
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeClient } from "@fireworkers/kube";
 import { createLogger } from "@fireworkers/observability";
 import { createS3Client } from "@fireworkers/storage";
 import { buildGateway } from "./app.ts";
@@ -9,9 +9,9 @@ import { startSweeper } from "./sweeper.ts";
 
 const config = loadConfig();
 const log = createLogger("bindings-gateway", { level: config.logLevel });
-const kc = new KubeConfig();
-kc.loadFromDefault();
-const directory = new KubeNamespaceDirectory(kc, config.namespace, log);
+// Read only: the gateway writes no Kubernetes object.
+const kube = KubeClient.fromDefault({ namespace: config.namespace, fieldManager: "bindings-gateway" });
+const directory = new KubeNamespaceDirectory(kube, log);
 const s3 = createS3Client(config.s3);
 const app = buildGateway({ config, s3, directory });
 const stopSweeper = startSweeper(app.kvStore, directory, app.gatewayMetrics, log, config.sweepIntervalMs);

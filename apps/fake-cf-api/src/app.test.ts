@@ -1,8 +1,8 @@
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "@fireworkers/kube";
 import { describe, expect, it } from "vitest";
 import { buildApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
-import { Kube } from "./store/kube.ts";
+import { createKube } from "./store/kube.ts";
 
 // No Kubernetes or S3 here: both point at a closed port, which is what the public routes, the 404 envelope
 // and authentication-free refusals must not need.
@@ -15,7 +15,7 @@ function offlineApp() {
     currentContext: "x",
   });
   const config = loadConfig({ S3_BUCKET: "b", S3_ENDPOINT: "http://127.0.0.1:9", LOG_LEVEL: "silent" });
-  return buildApp({ config, kube: new Kube(kc, "ns") });
+  return buildApp({ config, kube: createKube("ns", kc) });
 }
 
 describe("fake-cf-api (offline)", () => {

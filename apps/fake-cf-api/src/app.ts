@@ -15,7 +15,7 @@ import { observability } from "./plugins/observability.ts";
 import { API_PREFIX, openapi } from "./plugins/openapi.ts";
 import { services } from "./plugins/services.ts";
 import { cloudflareApi } from "./routes/index.ts";
-import { Kube } from "./store/kube.ts";
+import { createKube, type Kube } from "./store/kube.ts";
 
 export { API_PREFIX } from "./plugins/openapi.ts";
 export type { ApiRoute } from "./plugins/openapi.ts";
@@ -58,7 +58,7 @@ export function buildApp(options: AppOptions) {
 
   void app.register(services, {
     config,
-    kube: options.kube ?? Kube.fromDefault(config.namespace),
+    kube: options.kube ?? createKube(config.namespace),
     s3Client: options.s3Client ?? createS3Client(config.s3),
   });
   void app.register(errors);

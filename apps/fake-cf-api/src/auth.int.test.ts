@@ -4,11 +4,11 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { API_VERSION, LABELS, workerScriptName } from "@fireworkers/crd-types";
+import { LABELS, workerScriptName } from "@fireworkers/crd-types";
 import { REPO_ROOT } from "@fireworkers/testenv";
 import { tokenHash, tokenSecretName } from "./domain/tokens.ts";
 import { zoneId } from "./domain/zones.ts";
-import type { Obj } from "./store/kube.ts";
+import { KINDS, type Kind } from "@fireworkers/kube";
 import { FIXTURE_KV_NAMESPACES, setupAccounts, startApiInProcess } from "./test/harness.ts";
 import { call, helloModule, uploadForm } from "./test/requests.ts";
 
@@ -25,10 +25,11 @@ describe("API tokens", () => {
   /** Everything of account A, to compare before and after B's attempts. */
   const snapshotA = async () => {
     const out: string[] = [];
-    for (const kind of ["WorkerScript", "WorkerVersion", "WorkerDeployment", "WorkerKVNamespace"]) {
-      for (const o of await ctx.kube.list<Obj>(API_VERSION, kind, { [LABELS.account]: A })) out.push(`${kind}/${o.metadata.name}@${o.metadata.resourceVersion}`);
+    const kinds: Kind[] = [KINDS.WorkerScript, KINDS.WorkerVersion, KINDS.WorkerDeployment, KINDS.WorkerKVNamespace];
+    for (const kind of kinds) {
+      for (const o of (await ctx.kube.list(kind, { labelSelector: { [LABELS.account]: A } })).items) out.push(`${kind.kind}/${o.metadata?.name}@${o.metadata?.resourceVersion}`);
     }
-    for (const o of await ctx.kube.list<Obj>("v1", "Secret", { [LABELS.account]: A })) out.push(`Secret/${o.metadata.name}@${o.metadata.resourceVersion}`);
+    for (const o of (await ctx.kube.list(KINDS.Secret, { labelSelector: { [LABELS.account]: A } })).items) out.push(`Secret/${o.metadata?.name}@${o.metadata?.resourceVersion}`);
     return out.sort();
   };
 
@@ -135,12 +136,12 @@ describe("API tokens", () => {
     });
     const token = stdout.trim();
     expect(token).toMatch(/^fwk_/);
-    const secret = await ctx.kube.get<Obj & { type: string; data: Record<string, string> }>("v1", "Secret", tokenSecretName(tokenHash(token)));
+    const secret = await ctx.kube.get(KINDS.Secret, tokenSecretName(tokenHash(token)));
     expect(secret!.type).toBe("api.cf-worker/token");
-    const stored = Object.values(secret!.data).map((v) => Buffer.from(v, "base64").toString());
+    const stored = Object.values(secret!.data ?? {}).map((v) => Buffer.from(v, "base64").toString());
     expect(stored).toContain(tokenHash(token));
     expect(stored.join()).not.toContain(token);
-    expect(await ctx.kube.get(API_VERSION, "WorkerAccount", "cccccccccccccccccccccccccccccccc")).toBeDefined();
+    expect(await ctx.kube.get(KINDS.WorkerAccount, "cccccccccccccccccccccccccccccccc")).toBeDefined();
     const me = await call(api.url, "GET", "/user", { token });
     expect(me.body.result).toMatchObject({ email: "ops@example.com" });
     // An account named in no token stays out of reach of this one.
@@ -150,7 +151,7 @@ describe("API tokens", () => {
   it("the script of A is still intact for A", async () => {
     const res = await call(api.url, "GET", `/accounts/${A}/workers/services/victim`, { token: ctx.tokens[A] });
     expect(res.body.success).toBe(true);
-    expect(await ctx.kube.get(API_VERSION, "WorkerScript", workerScriptName(A, "victim"))).toBeDefined();
+    expect(await ctx.kube.get(KINDS.WorkerScript, workerScriptName(A, "victim"))).toBeDefined();
     const secrets = await call(api.url, "GET", `/accounts/${A}/workers/scripts/victim/secrets`, { token: ctx.tokens[A] });
     expect(secrets.body.result).toEqual([{ name: "API_KEY", type: "secret_text" }]);
   });

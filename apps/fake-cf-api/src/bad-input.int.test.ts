@@ -1,8 +1,8 @@
 // Bad input gets Cloudflare's envelope with the right code and a message naming the field, and leaves
 // nothing behind: no WorkerScript, WorkerVersion or deployment, and no S3 object.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { API_VERSION, LABELS, workerScriptName } from "@fireworkers/crd-types";
-import type { Obj } from "./store/kube.ts";
+import { LABELS, workerScriptName } from "@fireworkers/crd-types";
+import { KINDS, type Kind } from "@fireworkers/kube";
 import { s3Keys, setupAccounts, startApiInProcess } from "./test/harness.ts";
 import { call, helloModule, uploadForm, type Answer } from "./test/requests.ts";
 
@@ -19,8 +19,9 @@ describe("bad input", () => {
   /** Everything the API wrote for the account, in Kubernetes and S3. */
   const state = async () => {
     const out: string[] = [];
-    for (const kind of ["WorkerScript", "WorkerVersion", "WorkerDeployment"]) {
-      for (const o of await ctx.kube.list<Obj>(API_VERSION, kind, { [LABELS.account]: acc })) out.push(`${kind}/${o.metadata.name}@${o.metadata.resourceVersion}`);
+    const kinds: Kind[] = [KINDS.WorkerScript, KINDS.WorkerVersion, KINDS.WorkerDeployment];
+    for (const kind of kinds) {
+      for (const o of (await ctx.kube.list(kind, { labelSelector: { [LABELS.account]: acc } })).items) out.push(`${kind.kind}/${o.metadata?.name}@${o.metadata?.resourceVersion}`);
     }
     // Other test files share the bucket: this account's prefix, plus anything a traversal could have reached.
     const strays = (await s3Keys(ctx.s3, env.s3.bucket, "")).filter((k) => k.includes("evil"));
@@ -113,7 +114,7 @@ describe("bad input", () => {
     const before = await state();
     refused(await send(), status, code, message);
     expect(await state()).toEqual(before);
-    expect(await ctx.kube.get(API_VERSION, "WorkerScript", workerScriptName(acc, "fresh"))).toBeUndefined();
+    expect(await ctx.kube.get(KINDS.WorkerScript, workerScriptName(acc, "fresh"))).toBeUndefined();
   });
 
   it("10057 names every unresolved inherit", async () => {

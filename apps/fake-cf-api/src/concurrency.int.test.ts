@@ -1,8 +1,7 @@
 // Two deploys of the same script at once, through two API replicas: both become versions with distinct
 // numbers, and the deployment in force is the one with the highest number, the same for every reader.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { WorkerDeployment, WorkerVersion } from "@fireworkers/crd-types";
-import type { Obj } from "./store/kube.ts";
+import { KINDS } from "@fireworkers/kube";
 import { copyFixture, FIXTURES, listFor, setupAccounts, startApiInProcess, UUID, wrangler } from "./test/harness.ts";
 import { call } from "./test/requests.ts";
 
@@ -31,10 +30,10 @@ describe("concurrent deploys", () => {
   };
 
   const check = async (expectedVersions: number) => {
-    const versions = await listFor<WorkerVersion & Obj>(ctx.kube, "WorkerVersion", acc, "my-worker");
+    const versions = await listFor(ctx.kube, KINDS.WorkerVersion, acc, "my-worker");
     expect(versions.length).toBe(expectedVersions);
     expect(new Set(versions.map((v) => v.spec.number)).size).toBe(expectedVersions);
-    const deployments = (await listFor<WorkerDeployment & Obj>(ctx.kube, "WorkerDeployment", acc, "my-worker")).sort((a, b) => b.spec.number! - a.spec.number!);
+    const deployments = (await listFor(ctx.kube, KINDS.WorkerDeployment, acc, "my-worker")).sort((a, b) => b.spec.number! - a.spec.number!);
     expect(new Set(deployments.map((d) => d.spec.number)).size).toBe(deployments.length);
     // Every replica answers the same deployment first, and it is the highest-numbered one.
     for (const r of replicas) {
@@ -66,8 +65,8 @@ describe("concurrent deploys", () => {
     // Either both succeed, or one is refused because the other's new version was not deployed yet (10215).
     const succeeded = answers.filter((a) => a.status === 200).length;
     expect(succeeded).toBeGreaterThan(0);
-    const [inForce] = (await listFor<WorkerDeployment & Obj>(ctx.kube, "WorkerDeployment", acc, "my-worker")).sort((a, b) => b.spec.number! - a.spec.number!);
-    const versions = await listFor<WorkerVersion & Obj>(ctx.kube, "WorkerVersion", acc, "my-worker");
+    const [inForce] = (await listFor(ctx.kube, KINDS.WorkerDeployment, acc, "my-worker")).sort((a, b) => b.spec.number! - a.spec.number!);
+    const versions = await listFor(ctx.kube, KINDS.WorkerVersion, acc, "my-worker");
     const served = versions.find((v) => v.spec.versionId === inForce!.spec.versions[0]!.versionId)!;
     const bound = (served.spec.bindings ?? []).filter((b) => b.type === "secret_text").map((b) => b.name);
     expect(bound).toEqual(expect.arrayContaining(answers.flatMap((a, i) => (a.status === 200 ? [["RACE_A", "RACE_B"][i]!] : []))));

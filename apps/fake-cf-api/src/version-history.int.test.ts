@@ -4,9 +4,9 @@
 // state the operator acts on (deletionTimestamp set, `api.cf-worker/s3-objects` still there, S3 objects
 // still present for it to delete); the operator's own tests cover what it does with a finalizer.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { S3_FINALIZER, type WorkerVersion } from "@fireworkers/crd-types";
+import { S3_FINALIZER } from "@fireworkers/crd-types";
+import { KINDS } from "@fireworkers/kube";
 import { metadataKey } from "@fireworkers/storage";
-import type { Obj } from "./store/kube.ts";
 import { listFor, s3Keys, setupAccounts, startApiInProcess } from "./test/harness.ts";
 import { call, helloModule, uploadForm } from "./test/requests.ts";
 
@@ -44,7 +44,7 @@ describe("version history", () => {
   };
   /** Live version ids, sorted by number; and the ones being deleted. */
   const state = async () => {
-    const all = (await listFor<WorkerVersion & Obj>(ctx.kube, "WorkerVersion", acc, script)).sort((a, b) => a.spec.number - b.spec.number);
+    const all = (await listFor(ctx.kube, KINDS.WorkerVersion, acc, script)).sort((a, b) => a.spec.number - b.spec.number);
     return {
       live: all.filter((o) => !o.metadata.deletionTimestamp).map((o) => o.spec.versionId),
       deleting: all.filter((o) => o.metadata.deletionTimestamp),

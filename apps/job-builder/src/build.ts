@@ -3,14 +3,12 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { JobBuilderSpec } from "@fireworkers/crd-types";
 import { createLayer, imageConfig, imageManifest } from "@fireworkers/image-layer";
-import { formatReference, parseReference } from "@fireworkers/oci-registry";
+import { formatReference, parseReference, pushImage, registryClient, type RegistrySettings } from "@fireworkers/oci-registry";
 import type { Logger } from "@fireworkers/observability";
 import { renderConfig } from "@fireworkers/workerd-config";
 import { parseBaseRef, resolveBase } from "./base-source.ts";
 import { bundleEntries, bundleImageSettings } from "./bundle-image.ts";
 import { downloadModules, modulesToFetch } from "./download-modules.ts";
-import { pushImage } from "./push-image.ts";
-import { registryClient, type RegistrySettings } from "./registry-client.ts";
 
 export interface BuildResult {
   /** repository@digest */

@@ -2,11 +2,9 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { JobBuilderSpec } from "@fireworkers/crd-types";
 import { renderConfig } from "@fireworkers/workerd-config";
-import { generatedEntries, HOST_FILES } from "./base-image/files.ts";
 import { parseBaseRef } from "./base-source.ts";
 import { bundleEntries, bundleImageSettings } from "./bundle-image.ts";
 import { checkModule, moduleId, modulesToFetch } from "./download-modules.ts";
-import { registrySettingsFromEnv } from "./registry-client.ts";
 
 const V1 = "11111111-1111-4111-8111-111111111111";
 const sha = (s: string) => createHash("sha256").update(s).digest("hex");
@@ -68,22 +66,10 @@ describe("bundle image", () => {
   });
 });
 
-describe("base image contents", () => {
-  it("is glibc, CA certificates, the user files and /tmp", () => {
-    expect(HOST_FILES.map((f) => f.imagePath)).toContain("etc/ssl/certs/ca-certificates.crt");
-    expect(generatedEntries().find((e) => e.path === "etc/passwd")?.content?.toString()).toContain("workerd:x:65532:65532:");
-    expect(generatedEntries().find((e) => e.path === "tmp")?.mode).toBe(0o1777);
-  });
-});
-
 describe("settings", () => {
   it("needs the base image by digest", () => {
     expect(() => parseBaseRef(undefined)).toThrow(/BASE_IMAGE is required/);
     expect(() => parseBaseRef("r.io/base:v1")).toThrow(/by digest/);
     expect(parseBaseRef(`r.io/base@sha256:${"a".repeat(64)}`).repository).toBe("base");
-  });
-
-  it("reads the registry settings", () => {
-    expect(registrySettingsFromEnv({ REGISTRY_AUTH_FILE: "/x", REGISTRY_PLAIN_HTTP: "a:5000, b:80" })).toEqual({ authFile: "/x", plainHttp: new Set(["a:5000", "b:80"]) });
   });
 });

@@ -1,8 +1,7 @@
 // Pure: the bundle's layer entries, and the image settings (entrypoint, user, ports, labels).
 import type { JobBuilderSpec } from "@fireworkers/crd-types";
-import type { ImageSettings, TarEntry } from "@fireworkers/image-layer";
+import { RUNTIME_UID, WORKERD_PATH, type ImageSettings, type TarEntry } from "@fireworkers/image-layer";
 import type { RenderedConfig } from "@fireworkers/workerd-config";
-import { RUNTIME_UID, WORKERD_PATH } from "./base-image/files.ts";
 import { moduleId } from "./download-modules.ts";
 
 export const WORKER_DIR = "worker";

@@ -6,9 +6,8 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { API_VERSION, type JobBuilder, type JobBuilderSpec } from "@fireworkers/crd-types";
 import { RegistryClient } from "@fireworkers/oci-registry";
+import { pushBase, SECRET_ENV, SECRET_VALUE, uploadTestBundle } from "@fireworkers/images";
 import { ctr, freePort, kubectl, s3Client, startFlakyProxy } from "@fireworkers/testenv";
-import { pushBase } from "./test/base.ts";
-import { SECRET_ENV, SECRET_VALUE, uploadTestBundle } from "./test/bundle-fixture.ts";
 import { builderEnv, dockerConfigFile, lastLog, runBuilder, writeSpecFile } from "./test/run-builder.ts";
 
 const env = inject("env");

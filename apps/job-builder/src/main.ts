@@ -8,12 +8,11 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { JobBuilder } from "@fireworkers/crd-types";
+import { registrySettingsFromEnv } from "@fireworkers/oci-registry";
 import { createLogger } from "@fireworkers/observability";
 import { createS3Client, s3ConfigFromEnv } from "@fireworkers/storage";
 import { buildBundleImage } from "./build.ts";
-import { applyImageStatus, getJobBuilder, readJobBuilderFile } from "./job-builder-object.ts";
-import { kubeConnectionFromEnv } from "./kube-client.ts";
-import { registrySettingsFromEnv } from "./registry-client.ts";
+import { applyImageStatus, createKube, getJobBuilder, readJobBuilderFile } from "./job-builder-object.ts";
 
 const DEFAULT_TERMINATION_LOG = "/dev/termination-log";
 const log = createLogger("job-builder");
@@ -35,22 +34,23 @@ async function main() {
   const { values } = parseArgs({ options: { file: { type: "string" } } });
   const file = values.file ?? process.env.JOB_BUILDER_FILE;
   let jobBuilder: JobBuilder;
-  let fromApi: { namespace: string; name: string } | undefined;
+  let fromApi: { kube: ReturnType<typeof createKube>; name: string } | undefined;
   if (file) {
     jobBuilder = readJobBuilderFile(file);
   } else {
     const name = process.env.JOB_BUILDER_NAME;
     const namespace = process.env.NAMESPACE;
     if (!name || !namespace) throw new Error("set JOB_BUILDER_NAME and NAMESPACE (or pass --file <JobBuilder.json>)");
-    jobBuilder = await getJobBuilder(kubeConnectionFromEnv(process.env), namespace, name);
-    fromApi = { namespace, name };
+    const kube = createKube(namespace);
+    jobBuilder = await getJobBuilder(kube, name);
+    fromApi = { kube, name };
   }
   log.info({ jobBuilder: jobBuilder.metadata?.name ?? null, account: jobBuilder.spec.accountId, scripts: jobBuilder.spec.scripts.length, target: `${jobBuilder.spec.image.repository}:${jobBuilder.spec.image.tag}` }, "build started");
 
   const s3 = createS3Client(s3ConfigFromEnv(process.env));
   try {
     const result = await buildBundleImage(jobBuilder.spec, { s3, registry: registrySettingsFromEnv(process.env), baseImage: process.env.BASE_IMAGE, log });
-    if (fromApi) await applyImageStatus(kubeConnectionFromEnv(process.env), fromApi.namespace, fromApi.name, result.image, result.digest);
+    if (fromApi) await applyImageStatus(fromApi.kube, fromApi.name, result.image, result.digest);
     writeTerminationMessage(result.image);
     log.info({ image: result.image, outcome: result.outcome, bytesSent: result.bytesSent, ms: Date.now() - started }, "build succeeded");
   } finally {

@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { loadKubeConfig } from "@fireworkers/kube-client";
 import { createLogger, startHealthServer } from "@fireworkers/observability";
 import { loadConfig } from "./config.ts";
 import { createOperator } from "./operator.ts";
@@ -9,8 +8,8 @@ import { createMetrics } from "./runtime/metrics.ts";
 
 const log = createLogger("operator");
 const config = loadConfig();
-// One keep-alive connection for every request and watch (client-node alone opens one per request).
-const kube = createKube(loadKubeConfig(), config.namespace);
+// One keep-alive connection for every request and watch (@fireworkers/kube).
+const kube = createKube(config.namespace);
 const metrics = createMetrics();
 const operator = createOperator(config, kube, metrics, log);
 

@@ -235,5 +235,5 @@ async function auditWrites(ns: string): Promise<number> {
   return lines
     .map((l) => JSON.parse(l))
     .filter((e) => e.stage === "ResponseComplete" && e.objectRef?.namespace === ns && !["get", "list", "watch"].includes(e.verb) && e.objectRef?.resource !== "leases")
-    .filter((e) => e.userAgent?.startsWith("node") || e.user?.username === "admin").length;
+    .filter((e) => e.userAgent?.startsWith("fireworkers/fireworkers-operator") || e.user?.username === "admin").length;
 }

@@ -1,7 +1,7 @@
 // Wires informers to controllers: each event enqueues the name of the object whose reconcile must look
 // again (its own name, its controller owner's, or its account's), Owns()-style.
-import type { KubernetesObject } from "@kubernetes/client-node";
-import { API_VERSION, createdMs, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
+import { createdMs, LABELS, type WorkerVersion } from "@fireworkers/crd-types";
+import { Conflict, KINDS, type KubeObject } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import { createS3Client, s3ConfigFromEnv } from "@fireworkers/storage";
 import type { OperatorConfig } from "./config.ts";
@@ -15,30 +15,31 @@ import { reconcileVersion } from "./reconcilers/version.ts";
 import { reconcileKvNamespace } from "./reconcilers/kv-namespace.ts";
 import { CREDENTIAL_SELECTOR, GATEWAY_KEY_SECRET, gatewayKeyOf, newGatewayKeySecret } from "./desired/bindings.ts";
 import { Controller, type ReconcileResult } from "./runtime/controller.ts";
-import { Informer, type ResourceType } from "./runtime/informers.ts";
+import { Informer, type AnyInformer } from "./runtime/informers.ts";
 import type { Kube } from "./runtime/kube.ts";
 import type { Metrics } from "./runtime/metrics.ts";
 
 const managed = `${LABELS.managedBy}=${MANAGED_BY}`;
-const custom = (kind: string, plural: string): ResourceType => ({ apiVersion: API_VERSION, kind, plural });
 
-const RESOURCES = {
-  accounts: custom("WorkerAccount", "workeraccounts"),
-  versions: custom("WorkerVersion", "workerversions"),
-  deployments: custom("WorkerDeployment", "workerdeployments"),
-  releases: custom("WorkerRelease", "workerreleases"),
-  jobBuilders: custom("JobBuilder", "jobbuilders"),
-  bundles: custom("WorkerBundle", "workerbundles"),
-  jobs: { apiVersion: "batch/v1", kind: "Job", plural: "jobs", labelSelector: managed },
-  workloads: { apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", labelSelector: managed },
-  services: { apiVersion: "v1", kind: "Service", plural: "services", labelSelector: managed },
-  ingresses: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", plural: "ingresses", labelSelector: managed },
-  // Only the scripts' secret Secrets (labelled by the API), never API tokens or anything else.
-  secrets: { apiVersion: "v1", kind: "Secret", plural: "secrets", labelSelector: LABELS.script },
-  kvNamespaces: custom("WorkerKVNamespace", "workerkvnamespaces"),
-  // Only the accounts' bindings credentials (the operator writes them), never other Secrets.
-  credentials: { apiVersion: "v1", kind: "Secret", plural: "secrets", labelSelector: CREDENTIAL_SELECTOR },
-} satisfies Record<keyof Caches, ResourceType>;
+function createCaches(kube: Kube, log: Logger): Caches {
+  return {
+    accounts: new Informer(KINDS.WorkerAccount, kube, log),
+    versions: new Informer(KINDS.WorkerVersion, kube, log),
+    deployments: new Informer(KINDS.WorkerDeployment, kube, log),
+    releases: new Informer(KINDS.WorkerRelease, kube, log),
+    jobBuilders: new Informer(KINDS.JobBuilder, kube, log),
+    bundles: new Informer(KINDS.WorkerBundle, kube, log),
+    jobs: new Informer(KINDS.Job, kube, log, managed),
+    workloads: new Informer(KINDS.Deployment, kube, log, managed),
+    services: new Informer(KINDS.Service, kube, log, managed),
+    ingresses: new Informer(KINDS.Ingress, kube, log, managed),
+    // Only the scripts' secret Secrets (labelled by the API), never API tokens or anything else.
+    secrets: new Informer(KINDS.Secret, kube, log, LABELS.script),
+    kvNamespaces: new Informer(KINDS.WorkerKVNamespace, kube, log),
+    // Only the accounts' bindings credentials (the operator writes them), never other Secrets.
+    credentials: new Informer(KINDS.Secret, kube, log, CREDENTIAL_SELECTOR),
+  };
+}
 
 export interface Operator {
   /** Lists and watches every resource; resolves once every cache is filled. */
@@ -50,52 +51,52 @@ export interface Operator {
 }
 
 export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metrics, log: Logger): Operator {
-  const caches = Object.fromEntries(Object.entries(RESOURCES).map(([key, type]) => [key, new Informer(type, kube, log)])) as unknown as Caches;
+  const caches = createCaches(kube, log);
   const s3Config = s3ConfigFromEnv();
   const ctx: Omit<ReconcileContext, "signal"> = { config, kube, caches, metrics, log, s3: createS3Client(s3Config), bucket: s3Config.bucket, now: () => new Date(), bindings: {} };
 
-  const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<ReconcileResult>, cache: Informer<unknown>) =>
+  const controller = (kind: string, reconcile: (ctx: ReconcileContext, name: string) => Promise<ReconcileResult>, cache: { get(name: string): KubeObject | undefined }) =>
     new Controller(kind, (name, { signal, log }) => reconcile({ ...ctx, signal, log }, name), log, metrics, {
       reconcileTimeoutMs: config.reconcileTimeoutSeconds * 1000,
-      get: (name) => cache.get(name) as KubernetesObject | undefined,
-      event: (involved, type, reason, message) => kube.event(involved, type, reason, message),
+      get: (name) => cache.get(name),
+      event: async (involved, type, reason, message) => void (await kube.event(involved, type, reason, message)),
     });
-  const accounts = controller("WorkerAccount", reconcileAccount, caches.accounts as Informer<unknown>);
-  const versions = controller("WorkerVersion", reconcileVersion, caches.versions as Informer<unknown>);
-  const releases = controller("WorkerRelease", reconcileRelease, caches.releases as Informer<unknown>);
-  const jobBuilders = controller("JobBuilder", reconcileJobBuilder, caches.jobBuilders as Informer<unknown>);
-  const bundles = controller("WorkerBundle", reconcileBundle, caches.bundles as Informer<unknown>);
-  const kvNamespaces = controller("WorkerKVNamespace", reconcileKvNamespace, caches.kvNamespaces as Informer<unknown>);
+  const accounts = controller("WorkerAccount", reconcileAccount, caches.accounts);
+  const versions = controller("WorkerVersion", reconcileVersion, caches.versions);
+  const releases = controller("WorkerRelease", reconcileRelease, caches.releases);
+  const jobBuilders = controller("JobBuilder", reconcileJobBuilder, caches.jobBuilders);
+  const bundles = controller("WorkerBundle", reconcileBundle, caches.bundles);
+  const kvNamespaces = controller("WorkerKVNamespace", reconcileKvNamespace, caches.kvNamespaces);
   const controllers = [accounts, versions, releases, jobBuilders, bundles, kvNamespaces];
 
-  const name = (o: KubernetesObject) => o.metadata?.name;
-  const account = (o: KubernetesObject) => o.metadata?.labels?.[LABELS.account];
-  const owner = (kind: string) => (o: KubernetesObject) => o.metadata?.ownerReferences?.find((r) => r.controller && r.kind === kind)?.name;
-  const bundlesOfAccount = (o: KubernetesObject) => caches.bundles.ofAccount(account(o) ?? "").map((b) => b.metadata.name);
+  const name = (o: KubeObject) => o.metadata?.name;
+  const account = (o: KubeObject) => o.metadata?.labels?.[LABELS.account];
+  const owner = (kind: string) => (o: KubeObject) => o.metadata?.ownerReferences?.find((r) => r.controller && r.kind === kind)?.name;
+  const bundlesOfAccount = (o: KubeObject) => caches.bundles.ofAccount(account(o) ?? "").map((b) => b.metadata.name);
 
-  const route = (informer: Informer<unknown>, ...targets: [Controller, (o: KubernetesObject) => string | string[] | undefined][]) =>
+  const route = (informer: AnyInformer, ...targets: [Controller, (o: KubeObject) => string | string[] | undefined][]) =>
     informer.on((o) => {
       for (const [c, key] of targets) [key(o)].flat().forEach((k) => c.enqueue(k));
     });
 
-  route(caches.accounts as Informer<unknown>, [accounts, name]);
-  route(caches.versions as Informer<unknown>, [versions, name], [accounts, account]);
-  route(caches.deployments as Informer<unknown>, [accounts, account]);
-  route(caches.releases as Informer<unknown>, [releases, name], [accounts, owner("WorkerAccount")]);
-  route(caches.jobBuilders as Informer<unknown>, [jobBuilders, name], [releases, owner("WorkerRelease")], [accounts, account]);
-  route(caches.bundles as Informer<unknown>, [bundles, name], [accounts, owner("WorkerAccount")], [releases, account]);
-  route(caches.jobs as Informer<unknown>, [jobBuilders, owner("JobBuilder")]);
-  route(caches.workloads as Informer<unknown>, [bundles, owner("WorkerBundle")]);
-  route(caches.services as Informer<unknown>, [bundles, owner("WorkerBundle")]);
-  route(caches.ingresses as Informer<unknown>, [bundles, owner("WorkerBundle")]);
-  route(caches.secrets as Informer<unknown>, [bundles, bundlesOfAccount]);
-  route(caches.kvNamespaces as Informer<unknown>, [kvNamespaces, name]);
-  route(caches.credentials as Informer<unknown>, [accounts, owner("WorkerAccount")]);
+  route(caches.accounts, [accounts, name]);
+  route(caches.versions, [versions, name], [accounts, account]);
+  route(caches.deployments, [accounts, account]);
+  route(caches.releases, [releases, name], [accounts, owner("WorkerAccount")]);
+  route(caches.jobBuilders, [jobBuilders, name], [releases, owner("WorkerRelease")], [accounts, account]);
+  route(caches.bundles, [bundles, name], [accounts, owner("WorkerAccount")], [releases, account]);
+  route(caches.jobs, [jobBuilders, owner("JobBuilder")]);
+  route(caches.workloads, [bundles, owner("WorkerBundle")]);
+  route(caches.services, [bundles, owner("WorkerBundle")]);
+  route(caches.ingresses, [bundles, owner("WorkerBundle")]);
+  route(caches.secrets, [bundles, bundlesOfAccount]);
+  route(caches.kvNamespaces, [kvNamespaces, name]);
+  route(caches.credentials, [accounts, owner("WorkerAccount")]);
 
   const byAccountThenAge = (a: WorkerVersion, b: WorkerVersion) =>
     (a.spec.accountId ?? "").localeCompare(b.spec.accountId ?? "") || createdMs(a) - createdMs(b) || a.metadata.name.localeCompare(b.metadata.name);
 
-  const informers = Object.values(caches) as Informer<unknown>[];
+  const informers: AnyInformer[] = Object.values(caches);
   return {
     caches,
     async sync() {
@@ -129,10 +130,12 @@ export function createOperator(config: OperatorConfig, kube: Kube, metrics: Metr
 
 /** The bindings gateway key: the existing Secret's, or a new one (two replicas racing: the first create wins). */
 async function ensureGatewayKey(kube: Kube): Promise<Buffer> {
-  const existing = gatewayKeyOf(await kube.getSecret(GATEWAY_KEY_SECRET));
+  const existing = gatewayKeyOf(await kube.get(KINDS.Secret, GATEWAY_KEY_SECRET));
   if (existing) return existing;
-  await kube.createSecret(newGatewayKeySecret());
-  const key = gatewayKeyOf(await kube.getSecret(GATEWAY_KEY_SECRET));
+  await kube.create(KINDS.Secret, newGatewayKeySecret()).catch((err: unknown) => {
+    if (!(err instanceof Conflict)) throw err;
+  });
+  const key = gatewayKeyOf(await kube.get(KINDS.Secret, GATEWAY_KEY_SECRET));
   if (!key) throw new Error(`Secret ${GATEWAY_KEY_SECRET} has no "key"`);
   return key;
 }

@@ -5,3 +5,5 @@ export { credentialsFor, credentialsFromFile, type Credentials } from "./docker-
 export { RegistryError } from "./errors.ts";
 export { MANIFEST_ACCEPT, MEDIA } from "./media-types.ts";
 export { DOCKER_HUB, formatReference, isDigest, parseReference, registryBaseUrl, type ImageReference } from "./reference.ts";
+export { pushImage, type BaseSource, type PushResult } from "./push.ts";
+export { registryClient, registrySettingsFromEnv, type RegistrySettings } from "./from-env.ts";

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeClient, KubeConfig } from "@fireworkers/kube";
 import { parseAllDocuments } from "yaml";
 import { checkGatewayKey, mintCredential } from "@fireworkers/bindings-auth";
 import { API_VERSION, LABELS, S3_FINALIZER } from "@fireworkers/crd-types";
@@ -77,7 +77,7 @@ export async function startGateway(env: TestEnvInfo, namespace: string, extra: R
   });
   const kc = new KubeConfig();
   kc.loadFromFile(await gatewayKubeconfig(env, namespace));
-  const directory = new KubeNamespaceDirectory(kc, namespace, createLogger("test-directory", { level: "warn" }));
+  const directory = new KubeNamespaceDirectory(new KubeClient(kc, { namespace, fieldManager: "bindings-gateway" }), createLogger("test-directory", { level: "warn" }));
   await directory.start();
   const s3 = s3Client(env.s3);
   const gateway = buildGateway({ config, s3, directory, now });

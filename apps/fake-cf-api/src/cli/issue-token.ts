@@ -4,8 +4,9 @@
 //        [--namespace ns] [--create-account]
 // Uses KUBECONFIG (or in-cluster credentials); the namespace defaults to $NAMESPACE, else "fireworkers".
 import { parseArgs } from "node:util";
-import { API_VERSION, type WorkerAccount } from "@fireworkers/crd-types";
-import { Kube, type Obj } from "../store/kube.ts";
+import { API_VERSION } from "@fireworkers/crd-types";
+import { KINDS } from "@fireworkers/kube";
+import { createKube } from "../store/kube.ts";
 import { AccountStore } from "../store/accounts.ts";
 import { Tokens } from "../store/tokens.ts";
 
@@ -25,7 +26,7 @@ if (values.help || !values.account?.length) {
   process.exit(values.help ? 0 : 2);
 }
 
-const kube = Kube.fromDefault(values.namespace || process.env.NAMESPACE || "fireworkers");
+const kube = createKube(values.namespace || process.env.NAMESPACE || "fireworkers");
 const accounts = new AccountStore(kube);
 for (const id of values.account) {
   if (await accounts.get(id)) continue;
@@ -33,7 +34,7 @@ for (const id of values.account) {
     console.error(`WorkerAccount ${id} does not exist in namespace ${kube.namespace} (pass --create-account to create it)`);
     process.exit(1);
   }
-  await kube.create<WorkerAccount & Obj>({ apiVersion: API_VERSION, kind: "WorkerAccount", metadata: { name: id }, spec: { workerBundleName: id } });
+  await kube.create(KINDS.WorkerAccount, { apiVersion: API_VERSION, kind: "WorkerAccount", metadata: { name: id }, spec: { workerBundleName: id } });
   console.error(`created WorkerAccount ${id} in namespace ${kube.namespace}`);
 }
 const { token, record } = await new Tokens(kube).issue({ accounts: values.account, name: values.name, email: values.email });

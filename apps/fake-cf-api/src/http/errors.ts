@@ -11,8 +11,8 @@ import {
   TooLarge,
   Unavailable,
 } from "../domain/errors.ts";
+import { Forbidden as KubeForbidden, Unavailable as KubeUnavailable } from "@fireworkers/kube";
 import { isKvError } from "@fireworkers/kv-store";
-import { KubeUnavailable } from "../store/kube.ts";
 import { S3WriteError } from "../upload/stream-modules.ts";
 
 export interface CfError {
@@ -45,6 +45,10 @@ export const noRoute = () => one(404, 7003, "No route for that URI");
 export const invalid = (message: string) => one(400, 10021, message);
 
 export const internal = () => one(500, 10013, "An internal error occurred; the request changed nothing. Please retry.");
+/** Kubernetes refused the API's own service account (401/403): permanent until someone fixes its RBAC, so
+ * not 503/10013 "retry". The details (verb, resource) go to the log only. */
+export const kubeForbidden = () =>
+  one(500, 10002, "The API is not permitted to make this change in Kubernetes (RBAC); the request changed nothing. Contact the platform operator.");
 export const unavailable = (what: string) => one(503, 10013, `${what} is unavailable; the request changed nothing. Please retry.`);
 
 /**
@@ -95,6 +99,8 @@ export function toApiError(
   if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return fromDomain(new TooLarge("bytes", opts.bodyLimit), opts.missingWorker);
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ApiError(err.statusCode, invalid(err.message).errors);
   if (err instanceof KubeUnavailable) return unavailable("Kubernetes");
+  // Retrying cannot help: the API's own RBAC (or credentials) must change. A 500 the operator sees in the log.
+  if (err instanceof KubeForbidden) return kubeForbidden();
   if (err instanceof S3WriteError) return unavailable("S3");
   return internal();
 }

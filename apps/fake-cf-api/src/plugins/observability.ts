@@ -2,7 +2,7 @@
 // (/healthz, /readyz, /metrics): none of them is part of Cloudflare's API, so none is in /openapi.json.
 import { HeadBucketCommand } from "@aws-sdk/client-s3";
 import fp from "fastify-plugin";
-import { API_VERSION } from "@fireworkers/crd-types";
+import { KINDS } from "@fireworkers/kube";
 
 export const observability = fp(
   async (app) => {
@@ -19,7 +19,7 @@ export const observability = fp(
     app.get("/readyz", { schema: { hide: true } }, async (_req, reply) => {
       const { kube, s3 } = app.stores;
       const checks = await Promise.allSettled([
-        kube.list(API_VERSION, "WorkerAccount", {}).then(() => "ok"),
+        kube.list(KINDS.WorkerAccount).then(() => "ok"),
         s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket })).then(() => "ok"),
       ]);
       const [k, s] = checks.map((c) => (c.status === "fulfilled" ? "ok" : String((c.reason as Error)?.message ?? c.reason).slice(0, 200)));

@@ -1,6 +1,7 @@
 // WorkerAccounts are made by the platform (make up, the operator's users), never by the API: read only.
-import { API_VERSION, type WorkerAccount } from "@fireworkers/crd-types";
-import type { Kube, Obj } from "./kube.ts";
+import type { WorkerAccount } from "@fireworkers/crd-types";
+import { KINDS } from "@fireworkers/kube";
+import type { Kube } from "./kube.ts";
 import { live } from "./objects.ts";
 
 export class AccountStore {
@@ -10,7 +11,7 @@ export class AccountStore {
   }
 
   async get(accountId: string): Promise<WorkerAccount | undefined> {
-    const a = await this.kube.get<WorkerAccount & Obj>(API_VERSION, "WorkerAccount", accountId);
+    const a = await this.kube.get(KINDS.WorkerAccount, accountId);
     return a && live(a) ? a : undefined;
   }
 }

@@ -1,7 +1,8 @@
 // Per-script counters (version and deployment numbers) kept as annotations of the WorkerScript: a
 // compare-and-swap on the script makes each number unique across API replicas.
 import { SCRIPT_COUNTERS, type WorkerScript } from "@fireworkers/crd-types";
-import { Conflict, type Kube, type Obj } from "./kube.ts";
+import { Conflict, KINDS } from "@fireworkers/kube";
+import type { Kube } from "./kube.ts";
 import type { ScriptStore } from "./scripts.ts";
 
 export type Counter = keyof typeof SCRIPT_COUNTERS;
@@ -33,7 +34,7 @@ export class Counters {
         annotations[key] = String(numbers[counter]);
       }
       try {
-        const saved = await this.kube.replace({ ...current, metadata: { ...current.metadata, annotations } } as WorkerScript & Obj);
+        const saved = await this.kube.replace(KINDS.WorkerScript, { ...current, metadata: { ...current.metadata, annotations } });
         return { numbers, script: saved };
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;

@@ -8,8 +8,8 @@ export const MANAGED_BY = { [LABELS.managedBy]: "fake-cf-api" };
 export const scriptLabels = (accountId: string, scriptName: string) => ({ [LABELS.account]: accountId, [LABELS.script]: scriptName });
 
 export const live = (o: { metadata: ObjectMeta }) => !o.metadata.deletionTimestamp;
-export const ownedBy = (script: WorkerScript) => (o: { metadata: ObjectMeta }) =>
-  (o.metadata.ownerReferences ?? []).some((r) => r.uid === script.metadata.uid);
+export const ownedBy = (script: WorkerScript) => (o: { metadata?: Pick<ObjectMeta, "ownerReferences"> }) =>
+  (o.metadata?.ownerReferences ?? []).some((r) => r.uid === script.metadata.uid);
 
 export const ownerRef = (o: { kind: string; metadata: ObjectMeta }) => ({
   apiVersion: API_VERSION,

@@ -7,13 +7,13 @@ import {
   LABELS,
   scriptSecretName,
   workerScriptName,
-  type ObjectMeta,
   type WorkerAccount,
   type WorkerScript,
   type WorkerScriptSpec,
 } from "@fireworkers/crd-types";
 import { NotFound } from "../domain/errors.ts";
-import { Conflict, type Kube, type Obj } from "./kube.ts";
+import { Conflict, KINDS } from "@fireworkers/kube";
+import type { Kube } from "./kube.ts";
 import { live, MANAGED_BY, ownedBy, ownerRef, scriptLabels } from "./objects.ts";
 
 export class ScriptStore {
@@ -23,7 +23,7 @@ export class ScriptStore {
   }
 
   async get(accountId: string, scriptName: string): Promise<WorkerScript | undefined> {
-    const s = await this.kube.get<WorkerScript & Obj>(API_VERSION, "WorkerScript", workerScriptName(accountId, scriptName));
+    const s = await this.kube.get(KINDS.WorkerScript, workerScriptName(accountId, scriptName));
     return s && live(s) ? s : undefined;
   }
 
@@ -37,7 +37,7 @@ export class ScriptStore {
   async list(accountIds: string[]): Promise<WorkerScript[]> {
     const out: WorkerScript[] = [];
     for (const accountId of accountIds) {
-      out.push(...(await this.kube.list<WorkerScript & Obj>(API_VERSION, "WorkerScript", { [LABELS.account]: accountId })).filter(live));
+      out.push(...(await this.kube.list(KINDS.WorkerScript, { labelSelector: { [LABELS.account]: accountId } })).items.filter(live));
     }
     return out;
   }
@@ -55,7 +55,7 @@ export class ScriptStore {
     const accountId = account.metadata.name;
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const script = await this.kube.create<WorkerScript & Obj>({
+        const script = await this.kube.create(KINDS.WorkerScript, {
           apiVersion: API_VERSION,
           kind: "WorkerScript",
           metadata: {
@@ -86,7 +86,7 @@ export class ScriptStore {
     let current: WorkerScript | undefined = script;
     for (let attempt = 0; attempt < 10 && current; attempt++) {
       try {
-        return await this.kube.replace<WorkerScript & Obj>({ ...(current as WorkerScript & Obj), spec: change(structuredClone(current.spec)) });
+        return await this.kube.replace(KINDS.WorkerScript, { ...current, spec: change(structuredClone(current.spec)) });
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;
         current = await this.get(script.spec.accountId, script.spec.scriptName);
@@ -101,16 +101,14 @@ export class ScriptStore {
    * The owner references make the garbage collector finish the job if this is interrupted.
    */
   async delete(script: WorkerScript): Promise<void> {
-    const children = [
-      ...(await this.kube.list<Obj>(API_VERSION, "WorkerDeployment", scriptLabels(script.spec.accountId, script.spec.scriptName))).map((o) => ["WorkerDeployment", o] as const),
-      ...(await this.kube.list<Obj>(API_VERSION, "WorkerVersion", scriptLabels(script.spec.accountId, script.spec.scriptName))).map((o) => ["WorkerVersion", o] as const),
-    ];
-    await this.kube.delete(API_VERSION, "WorkerScript", script.metadata.name);
-    for (const [kind, o] of children) {
-      if (ownedBy(script)(o as { metadata: ObjectMeta })) await this.kube.delete(API_VERSION, kind, o.metadata.name);
-    }
+    const labelSelector = scriptLabels(script.spec.accountId, script.spec.scriptName);
+    const deployments = (await this.kube.list(KINDS.WorkerDeployment, { labelSelector })).items;
+    const versions = (await this.kube.list(KINDS.WorkerVersion, { labelSelector })).items;
+    await this.kube.delete(KINDS.WorkerScript, script.metadata.name);
+    for (const o of deployments.filter(ownedBy(script))) await this.kube.delete(KINDS.WorkerDeployment, o.metadata.name);
+    for (const o of versions.filter(ownedBy(script))) await this.kube.delete(KINDS.WorkerVersion, o.metadata.name);
     // By name only if it is this script's: a script of the same name created meanwhile owns its own.
-    const secret = await this.kube.get<Obj>("v1", "Secret", scriptSecretName(script.spec.accountId, script.spec.scriptName));
-    if (secret && ownedBy(script)(secret as { metadata: ObjectMeta })) await this.kube.delete("v1", "Secret", secret.metadata.name);
+    const secret = await this.kube.get(KINDS.Secret, scriptSecretName(script.spec.accountId, script.spec.scriptName));
+    if (secret?.metadata?.name && ownedBy(script)(secret)) await this.kube.delete(KINDS.Secret, secret.metadata.name);
   }
 }

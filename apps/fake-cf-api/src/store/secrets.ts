@@ -2,15 +2,11 @@
 // only ever written here: never to S3, a CR, a log line or a response. An annotation records when each key
 // last changed (no values), which the 10220 "secrets changed since that version" check needs.
 import { LABELS, scriptSecretName, type WorkerScript } from "@fireworkers/crd-types";
-import { Conflict, type Kube, type Obj } from "./kube.ts";
+import { Conflict, KINDS, type Secret } from "@fireworkers/kube";
+import type { Kube } from "./kube.ts";
 import { ownerRef, scriptLabels } from "./objects.ts";
 
 const UPDATED = "api.cf-worker/secrets-updated-at";
-
-interface SecretObject extends Obj {
-  type?: string;
-  data?: Record<string, string>;
-}
 
 export interface SecretState {
   /** name -> last change (ms since epoch). */
@@ -19,11 +15,11 @@ export interface SecretState {
 
 export const secretNames = (s: SecretState) => Object.keys(s.updated).sort();
 
-function stateOf(obj: SecretObject | undefined): SecretState {
+function stateOf(obj: Secret | undefined): SecretState {
   if (!obj) return { updated: {} };
   let stamps: Record<string, string> = {};
   try {
-    stamps = JSON.parse(obj.metadata.annotations?.[UPDATED] ?? "{}");
+    stamps = JSON.parse(obj.metadata?.annotations?.[UPDATED] ?? "{}");
   } catch {
     stamps = {};
   }
@@ -39,7 +35,7 @@ export class Secrets {
   }
 
   async read(script: WorkerScript): Promise<SecretState> {
-    return stateOf(await this.kube.get<SecretObject>("v1", "Secret", scriptSecretName(script.spec.accountId, script.spec.scriptName)));
+    return stateOf(await this.kube.get(KINDS.Secret, scriptSecretName(script.spec.accountId, script.spec.scriptName)));
   }
 
   /** Sets and deletes keys in one compare-and-swap write; returns the new state. */
@@ -47,11 +43,11 @@ export class Secrets {
     const name = scriptSecretName(script.spec.accountId, script.spec.scriptName);
     const now = new Date().toISOString();
     for (let attempt = 0; attempt < 10; attempt++) {
-      const existing = await this.kube.get<SecretObject>("v1", "Secret", name);
+      const existing = await this.kube.get(KINDS.Secret, name);
       const data = { ...(existing?.data ?? {}) };
       let stamps: Record<string, string> = {};
       try {
-        stamps = JSON.parse(existing?.metadata.annotations?.[UPDATED] ?? "{}");
+        stamps = JSON.parse(existing?.metadata?.annotations?.[UPDATED] ?? "{}");
       } catch {
         stamps = {};
       }
@@ -66,13 +62,13 @@ export class Secrets {
       const metadata = {
         ...(existing?.metadata ?? {}),
         name,
-        labels: { ...existing?.metadata.labels, ...scriptLabels(script.spec.accountId, script.spec.scriptName), [LABELS.managedBy]: "fake-cf-api" },
-        annotations: { ...existing?.metadata.annotations, [UPDATED]: JSON.stringify(stamps) },
+        labels: { ...existing?.metadata?.labels, ...scriptLabels(script.spec.accountId, script.spec.scriptName), [LABELS.managedBy]: "fake-cf-api" },
+        annotations: { ...existing?.metadata?.annotations, [UPDATED]: JSON.stringify(stamps) },
         ownerReferences: [ownerRef(script)],
       };
-      const obj: SecretObject = { apiVersion: "v1", kind: "Secret", type: "Opaque", metadata, data };
+      const obj: Secret = { type: "Opaque", metadata, data };
       try {
-        const saved = existing ? await this.kube.replace(obj) : await this.kube.create(obj);
+        const saved = existing ? await this.kube.replace(KINDS.Secret, obj) : await this.kube.create(KINDS.Secret, obj);
         return stateOf(saved);
       } catch (err) {
         if (!(err instanceof Conflict)) throw err;

@@ -11,13 +11,8 @@ import {
   TOKEN_SECRET_TYPE,
   type TokenRecord,
 } from "../domain/tokens.ts";
-import type { Kube, Obj } from "./kube.ts";
-
-interface TokenSecret extends Obj {
-  type?: string;
-  data?: Record<string, string>;
-  stringData?: Record<string, string>;
-}
+import { KINDS } from "@fireworkers/kube";
+import type { Kube } from "./kube.ts";
 
 export class Tokens {
   private readonly kube: Kube;
@@ -28,8 +23,8 @@ export class Tokens {
   /** The token's record, or undefined when the token is unknown. One GET, whatever the number of tokens. */
   async find(token: string): Promise<TokenRecord | undefined> {
     const hash = tokenHash(token);
-    const secret = await this.kube.get<TokenSecret>("v1", "Secret", tokenSecretName(hash));
-    if (!secret || secret.type !== TOKEN_SECRET_TYPE || secret.metadata.deletionTimestamp) return undefined;
+    const secret = await this.kube.get(KINDS.Secret, tokenSecretName(hash));
+    if (!secret || secret.type !== TOKEN_SECRET_TYPE || secret.metadata?.deletionTimestamp) return undefined;
     const record = decodeTokenData(secret.data ?? {});
     return record && hashMatches(record.sha256, hash) ? record : undefined;
   }
@@ -44,9 +39,7 @@ export class Tokens {
       email: options.email ?? `${options.name ?? "wrangler"}@fireworkers.local`,
       accounts: options.accounts,
     };
-    await this.kube.create<TokenSecret>({
-      apiVersion: "v1",
-      kind: "Secret",
+    await this.kube.create(KINDS.Secret, {
       type: TOKEN_SECRET_TYPE,
       metadata: {
         name: tokenSecretName(hash),
@@ -58,6 +51,6 @@ export class Tokens {
   }
 
   async revoke(token: string): Promise<boolean> {
-    return this.kube.delete("v1", "Secret", tokenSecretName(tokenHash(token)));
+    return this.kube.delete(KINDS.Secret, tokenSecretName(tokenHash(token)));
   }
 }

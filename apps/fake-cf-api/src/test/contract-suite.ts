@@ -5,9 +5,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scriptSecretName, workerScriptName, type WorkerDeployment, type WorkerScript, type WorkerVersion } from "@fireworkers/crd-types";
+import { scriptSecretName, workerScriptName } from "@fireworkers/crd-types";
 import type { TestEnvInfo } from "@fireworkers/testenv";
-import type { Obj } from "../store/kube.ts";
+import { KINDS } from "@fireworkers/kube";
 import {
   copyFixture,
   FIXTURES,
@@ -22,8 +22,6 @@ import {
   type ApiProcess,
 } from "./harness.ts";
 
-type WV = WorkerVersion & Obj;
-type WD = WorkerDeployment & Obj;
 
 export function defineContractSuite(version: 3 | 4, env: TestEnvInfo): void {
   const namespace = `contract-v${version}`;
@@ -47,11 +45,11 @@ export function defineContractSuite(version: 3 | 4, env: TestEnvInfo): void {
     /** One wrangler command, on the next replica. */
     const run = (cwd: string, args: string[], input?: string) =>
       wrangler({ version, env, cwd, apiUrl: replicas[turn++ % replicas.length]!.url, token: ctx.tokens[account]!, accountId: account, args, input });
-    const versions = async (name = script) => (await listFor<WV>(ctx.kube, "WorkerVersion", account, name)).filter((v) => !v.metadata.deletionTimestamp);
+    const versions = async (name = script) => (await listFor(ctx.kube, KINDS.WorkerVersion, account, name)).filter((v) => !v.metadata.deletionTimestamp);
     const deployments = async (name = script) =>
-      (await listFor<WD>(ctx.kube, "WorkerDeployment", account, name)).sort((a, b) => (b.spec.number ?? 0) - (a.spec.number ?? 0));
+      (await listFor(ctx.kube, KINDS.WorkerDeployment, account, name)).sort((a, b) => (b.spec.number ?? 0) - (a.spec.number ?? 0));
     const secretData = async () => {
-      const s = await ctx.kube.get<Obj & { data?: Record<string, string> }>("v1", "Secret", scriptSecretName(account, script));
+      const s = await ctx.kube.get(KINDS.Secret, scriptSecretName(account, script));
       return Object.fromEntries(Object.entries(s?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString()]));
     };
 
@@ -98,7 +96,7 @@ export function defineContractSuite(version: 3 | 4, env: TestEnvInfo): void {
       }
       const [d] = await deployments();
       expect(d!.spec).toMatchObject({ number: 1, versions: [{ versionId: ids.first, percentage: 100 }], annotations: { "workers/triggered_by": "upload" } });
-      const ws = await ctx.kube.get<WorkerScript & Obj>("api.cf-worker/v1", "WorkerScript", workerScriptName(account, script));
+      const ws = await ctx.kube.get(KINDS.WorkerScript, workerScriptName(account, script));
       expect(ws!.spec.workersDev).toEqual({ enabled: true, previewsEnabled: true });
     });
 
@@ -276,7 +274,7 @@ export function defineContractSuite(version: 3 | 4, env: TestEnvInfo): void {
       expect(types).toMatchObject({ "index.js": "esm", "add.wasm": "wasm", "lib.js": "esm" });
       expect(v!.spec.modules.find((m) => m.name === "add.wasm")!.size).toBe(readFileSync(join(FIXTURES, "w2/src/add.wasm")).length);
       expect(v!.spec.bindings).toContainEqual({ name: "CONFIG", type: "json", json: { a: 1, b: [true, null] } });
-      const ws = await ctx.kube.get<WorkerScript & Obj>("api.cf-worker/v1", "WorkerScript", workerScriptName(account, "other-worker"));
+      const ws = await ctx.kube.get(KINDS.WorkerScript, workerScriptName(account, "other-worker"));
       expect(ws!.spec.routes).toEqual([{ pattern: "api.example.com/*", zoneName: "example.com" }, { pattern: "example.com/other/*" }]);
       expect(ws!.spec.workersDev?.enabled).toBe(false);
       // A second deploy finds its own routes in the zone and deploys again.
@@ -297,10 +295,10 @@ export function defineContractSuite(version: 3 | 4, env: TestEnvInfo): void {
       const r = await run(w1, ["delete"]);
       expect(r.code, r.output).toBe(0);
       expect(r.output).toContain(`Successfully deleted ${script}`);
-      expect(await ctx.kube.get("api.cf-worker/v1", "WorkerScript", workerScriptName(account, script))).toBeUndefined();
-      expect(await ctx.kube.get("v1", "Secret", scriptSecretName(account, script))).toBeUndefined();
+      expect(await ctx.kube.get(KINDS.WorkerScript, workerScriptName(account, script))).toBeUndefined();
+      expect(await ctx.kube.get(KINDS.Secret, scriptSecretName(account, script))).toBeUndefined();
       expect(await deployments()).toEqual([]);
-      for (const v of await listFor<WV>(ctx.kube, "WorkerVersion", account, script)) expect(v.metadata.deletionTimestamp).toBeTruthy();
+      for (const v of await listFor(ctx.kube, KINDS.WorkerVersion, account, script)) expect(v.metadata.deletionTimestamp).toBeTruthy();
       const again = await run(w1, ["delete"]);
       expect(again.code).not.toBe(0);
       expect(again.output).toContain("10090");

@@ -4,14 +4,14 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { KubeConfig } from "@kubernetes/client-node";
-import { API_VERSION, LABELS, type WorkerAccount, type WorkerKVNamespace } from "@fireworkers/crd-types";
+import { LABELS, type WorkerAccount, type WorkerKVNamespace } from "@fireworkers/crd-types";
 import { KV_TITLE_LABEL, titleLabel } from "../domain/kv.ts";
 import { ownerRef } from "../store/objects.ts";
+import { KINDS, KubeConfig, type Kind, type KubeObject } from "@fireworkers/kube";
 import { freePort, REPO_ROOT, runWrangler, s3Client, s3Env, startProcess, WRANGLER_4, type RunningProcess, type TestEnvInfo, type WranglerRun } from "@fireworkers/testenv";
 import { buildApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { Kube, type Obj } from "../store/kube.ts";
+import { createKube, type Kube } from "../store/kube.ts";
 import { Tokens } from "../store/tokens.ts";
 
 /** wrangler projects from the API reference (w1, w1req, w2 and the secrets files), vendored. */
@@ -31,7 +31,7 @@ export function apiEnv(env: TestEnvInfo, namespace: string, extra: Record<string
 export function kubeFor(env: TestEnvInfo, namespace: string): Kube {
   const kc = new KubeConfig();
   kc.loadFromFile(env.kube.kubeconfig);
-  return new Kube(kc, namespace);
+  return createKube(namespace, kc);
 }
 
 /** The KV namespaces the wrangler reference fixtures bind (w1, w1req: MY_KV; w2: CACHE). */
@@ -43,10 +43,10 @@ export const FIXTURE_KV_NAMESPACES = ["0f2ac74b498b48028cb68387c421e279", "5d1a0
  */
 export async function setupAccounts(env: TestEnvInfo, namespace: string, accountIds: string[]) {
   const kube = kubeFor(env, namespace);
-  await kube.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } } as Obj).catch(() => undefined);
+  await kube.create(KINDS.Namespace, { metadata: { name: namespace } }).catch(() => undefined);
   const tokens: Record<string, string> = {};
   for (const [i, id] of accountIds.entries()) {
-    const account = await kube.create<WorkerAccount & Obj>({ apiVersion: API_VERSION, kind: "WorkerAccount", metadata: { name: id }, spec: { workerBundleName: id } });
+    const account = await kube.create(KINDS.WorkerAccount, { apiVersion: "api.cf-worker/v1", kind: "WorkerAccount", metadata: { name: id }, spec: { workerBundleName: id } });
     tokens[id] = (await new Tokens(kube).issue({ accounts: [id], name: `owner-${id.slice(0, 6)}` })).token;
     if (i === 0) for (const ns of FIXTURE_KV_NAMESPACES) await createKvNamespace(kube, account, ns, `fixture-${ns.slice(0, 6)}`);
   }
@@ -54,9 +54,9 @@ export async function setupAccounts(env: TestEnvInfo, namespace: string, account
 }
 
 /** A WorkerKVNamespace with a given id (as an administrator would make one; the API picks random ids). */
-export async function createKvNamespace(kube: Kube, account: WorkerAccount, id: string, title: string) {
-  return kube.create<WorkerKVNamespace & Obj>({
-    apiVersion: API_VERSION,
+export async function createKvNamespace(kube: Kube, account: WorkerAccount, id: string, title: string): Promise<WorkerKVNamespace> {
+  return kube.create(KINDS.WorkerKVNamespace, {
+    apiVersion: "api.cf-worker/v1",
     kind: "WorkerKVNamespace",
     metadata: { name: id, labels: { [LABELS.account]: account.metadata.name, [KV_TITLE_LABEL]: titleLabel(title) }, ownerReferences: [ownerRef(account)] },
     spec: { accountId: account.metadata.name, title },
@@ -112,8 +112,8 @@ export function wrangler(opts: { version: 3 | 4; env: TestEnvInfo; cwd: string; 
 export const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 /** Objects of a kind for one script, as the API sees them in Kubernetes (including ones being deleted). */
-export async function listFor<T extends Obj>(kube: Kube, kind: string, accountId: string, scriptName: string): Promise<T[]> {
-  return kube.list<T>(API_VERSION, kind, { [LABELS.account]: accountId, [LABELS.script]: scriptName });
+export async function listFor<T extends KubeObject>(kube: Kube, kind: Kind<T>, accountId: string, scriptName: string): Promise<T[]> {
+  return (await kube.list(kind, { labelSelector: { [LABELS.account]: accountId, [LABELS.script]: scriptName } })).items;
 }
 
 export async function s3Keys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {

@@ -8,9 +8,9 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kvNamespacePrefix } from "@fireworkers/storage";
 import { objectName } from "@fireworkers/kv-store";
-import { API_VERSION, LABELS, type WorkerAccount, type WorkerKVNamespace } from "@fireworkers/crd-types";
+import { LABELS } from "@fireworkers/crd-types";
+import { KINDS } from "@fireworkers/kube";
 import type { TestEnvInfo } from "@fireworkers/testenv";
-import type { Obj } from "../store/kube.ts";
 import { createKvNamespace, FIXTURE_KV_NAMESPACES, s3Get, s3Keys, setupAccounts, startApiProcess, wrangler, type ApiProcess } from "./harness.ts";
 
 export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
@@ -44,7 +44,7 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
       const r = await run(["kv", "namespace", "create", "cache"]);
       expect(r.code, r.output).toBe(0);
       id = /([0-9a-f]{32})/.exec(r.output)![1]!;
-      const ns = (await ctx.kube.get<WorkerKVNamespace & Obj>(API_VERSION, "WorkerKVNamespace", id))!;
+      const ns = (await ctx.kube.get(KINDS.WorkerKVNamespace, id))!;
       expect(ns.spec).toEqual({ accountId: account, title });
       expect(ns.metadata.finalizers).toEqual(["api.cf-worker/s3-objects"]);
       expect(ns.metadata.ownerReferences?.[0]).toMatchObject({ kind: "WorkerAccount", name: account });
@@ -56,7 +56,7 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
     });
 
     it("deploy binding another account's namespace: 10021 naming the binding, nothing written", async () => {
-      const otherAccount = (await ctx.kube.get<WorkerAccount & Obj>(API_VERSION, "WorkerAccount", other))!;
+      const otherAccount = (await ctx.kube.get(KINDS.WorkerAccount, other))!;
       const theirs = "feedfacefeedfacefeedfacefeedface";
       await createKvNamespace(ctx.kube, otherAccount, theirs, "theirs");
       const thief = join(dir, "thief");
@@ -67,7 +67,7 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
       expect(r.code).not.toBe(0);
       expect(r.output).toContain("10021");
       expect(r.output).toContain("STOLEN");
-      expect(await ctx.kube.list<Obj>(API_VERSION, "WorkerVersion", { [LABELS.account]: account, [LABELS.script]: "thief" })).toEqual([]);
+      expect((await ctx.kube.list(KINDS.WorkerVersion, { labelSelector: { [LABELS.account]: account, [LABELS.script]: "thief" } })).items).toEqual([]);
       expect(await s3Keys(ctx.s3, env.s3.bucket, `accounts/${account}/scripts/thief/`)).toEqual([]);
     });
 
@@ -166,7 +166,7 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
       it("kv namespace rename: the title changes, the id stays", async () => {
         const r = await run(["kv", "namespace", "rename", "cache", "--new-name", "cache-2"]);
         expect(r.code, r.output).toBe(0);
-        expect(((await ctx.kube.get<WorkerKVNamespace & Obj>(API_VERSION, "WorkerKVNamespace", id))!).spec.title).toBe("cache-2");
+        expect(((await ctx.kube.get(KINDS.WorkerKVNamespace, id))!).spec.title).toBe("cache-2");
         await run(["kv", "namespace", "rename", "cache-2", "--new-name", "cache"]);
       });
     }
@@ -174,7 +174,7 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
     it("kv namespace delete: the object is marked for deletion (the operator's finalizer removes the data) and is gone for the API", async () => {
       const r = await run(["kv", "namespace", "delete", "--namespace-id", id, ...(version === 4 ? ["--skip-confirmation"] : [])]);
       expect(r.code, r.output).toBe(0);
-      const ns = await ctx.kube.get<WorkerKVNamespace & Obj>(API_VERSION, "WorkerKVNamespace", id);
+      const ns = await ctx.kube.get(KINDS.WorkerKVNamespace, id);
       expect(ns?.metadata.deletionTimestamp).toBeDefined();
       const list = await run(["kv", "namespace", "list"]);
       expect(JSON.parse(list.output.slice(list.output.indexOf("["))).map((n: { id: string }) => n.id)).toEqual(FIXTURE_KV_NAMESPACES);

@@ -1,7 +1,7 @@
 // What the operator makes for the bindings gateway (pure): the per-account credential Secret the account's
 // bundle pods read (FIREWORKERS_BINDINGS_CREDENTIAL), derived from the one gateway key.
 import { randomBytes } from "node:crypto";
-import type { V1Secret } from "@kubernetes/client-node";
+import type { Secret } from "@fireworkers/kube";
 import { BINDINGS_CREDENTIAL_SECRET_KEY, bindingsCredentialSecretName, mintCredential } from "@fireworkers/bindings-auth";
 import type { WorkerAccount } from "@fireworkers/crd-types";
 import { controllerRef, managedLabels } from "./common.ts";
@@ -14,7 +14,7 @@ export const CREDENTIAL_COMPONENT = "bindings-credential";
 export const CREDENTIAL_SELECTOR = `app.kubernetes.io/component=${CREDENTIAL_COMPONENT}`;
 
 /** A new gateway key (created once if absent, never replaced: every credential derives from it). */
-export function newGatewayKeySecret(): V1Secret {
+export function newGatewayKeySecret(): Secret {
   return {
     apiVersion: "v1",
     kind: "Secret",
@@ -25,13 +25,13 @@ export function newGatewayKeySecret(): V1Secret {
 }
 
 /** The key in a gateway key Secret, or undefined when it has none. */
-export function gatewayKeyOf(secret: V1Secret | undefined): Buffer | undefined {
+export function gatewayKeyOf(secret: Secret | undefined): Buffer | undefined {
   const data = secret?.data?.[GATEWAY_KEY_FIELD];
   return data ? Buffer.from(data, "base64") : undefined;
 }
 
 /** The account's credential Secret, owned by its WorkerAccount (deleted with it). */
-export function credentialSecret(account: WorkerAccount, key: Buffer): V1Secret {
+export function credentialSecret(account: WorkerAccount, key: Buffer): Secret {
   const accountId = account.metadata.name;
   return {
     apiVersion: "v1",

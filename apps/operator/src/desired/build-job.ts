@@ -1,4 +1,4 @@
-import type { V1Job } from "@kubernetes/client-node";
+import type { Job } from "@fireworkers/kube";
 import type { JobBuilder } from "@fireworkers/crd-types";
 import type { OperatorConfig } from "../config.ts";
 import { controllerRef, managedLabels } from "./common.ts";
@@ -25,7 +25,7 @@ type BuildJobConfig = Pick<
  * (S3) and a dockerconfigjson Secret (registry) mounted read-only, never from arguments. The pod runs
  * non-root with a read-only root filesystem; /tmp is the only writable path.
  */
-export function desiredBuildJob(jb: JobBuilder, config: BuildJobConfig): V1Job {
+export function desiredBuildJob(jb: JobBuilder, config: BuildJobConfig): Job {
   const name = jb.metadata.name;
   return {
     apiVersion: "batch/v1",
@@ -80,7 +80,7 @@ export function desiredBuildJob(jb: JobBuilder, config: BuildJobConfig): V1Job {
 export type JobOutcome = { state: "running" } | { state: "succeeded"; at?: string } | { state: "failed"; reason: string; message: string; at?: string };
 
 /** Reads a Job's terminal condition, as the Job controller writes it. */
-export function jobOutcome(job: V1Job | undefined): JobOutcome {
+export function jobOutcome(job: Job | undefined): JobOutcome {
   const conditions = job?.status?.conditions ?? [];
   const complete = conditions.find((c) => c.type === "Complete" && c.status === "True");
   if (complete) return { state: "succeeded", at: toIso(complete.lastTransitionTime) };

@@ -1,4 +1,4 @@
-import type { V1Secret } from "@kubernetes/client-node";
+import type { Secret } from "@fireworkers/kube";
 import type { Binding, WorkerRelease } from "@fireworkers/crd-types";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
@@ -160,11 +160,11 @@ describe("build Job", () => {
 
   it("reads the Job's terminal condition", () => {
     expect(jobOutcome(undefined)).toEqual({ state: "running" });
-    expect(jobOutcome({ status: { conditions: [{ type: "Complete", status: "True", lastTransitionTime: new Date("2026-01-01T00:00:00Z") }] } } as never)).toEqual({
+    expect(jobOutcome({ status: { conditions: [{ type: "Complete", status: "True", lastTransitionTime: "2026-01-01T00:00:00Z" }] } })).toEqual({
       state: "succeeded",
       at: "2026-01-01T00:00:00.000Z",
     });
-    expect(jobOutcome({ status: { conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "too many" }] } } as never)).toMatchObject({
+    expect(jobOutcome({ status: { conditions: [{ type: "Failed", status: "True", reason: "BackoffLimitExceeded", message: "too many" }] } })).toMatchObject({
       state: "failed",
       reason: "BackoffLimitExceeded",
     });
@@ -213,7 +213,7 @@ describe("workloads", () => {
   ]);
   const bundle = desiredBundle(account(), succeeded(desiredJobBuilder(r, versions, config)!, "2026-01-01T00:00:00Z"), config);
   bundle.metadata.uid = "uid-bundle";
-  const secret = (value: string, resourceVersion: string): V1Secret => ({
+  const secret = (value: string, resourceVersion: string): Secret => ({
     metadata: { name: "worker-secrets.acc1.hello", uid: "uid-secret", resourceVersion },
     data: { TOKEN: Buffer.from(value).toString("base64") },
   });

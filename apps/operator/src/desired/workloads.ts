@@ -1,4 +1,4 @@
-import type { V1Deployment, V1Ingress, V1Secret, V1Service } from "@kubernetes/client-node";
+import type { Deployment, Ingress, Secret, Service } from "@fireworkers/kube";
 import { LABELS, type WorkerBundle } from "@fireworkers/crd-types";
 import { HOST_SUFFIX_ENV } from "@fireworkers/workerd-config";
 import { BINDINGS_CREDENTIAL_ENV, BINDINGS_CREDENTIAL_SECRET_KEY, bindingsCredentialSecretName } from "@fireworkers/bindings-auth";
@@ -11,9 +11,9 @@ export const SECRETS_HASH_ANNOTATION = "api.cf-worker/secrets-hash";
 type WorkloadConfig = Pick<OperatorConfig, "baseDomain" | "ingressClassName" | "routerPort" | "firstWorkerPort">;
 
 export interface Workloads {
-  deployment: V1Deployment;
-  service: V1Service;
-  ingress: V1Ingress;
+  deployment: Deployment;
+  service: Service;
+  ingress: Ingress;
 }
 
 /**
@@ -21,7 +21,7 @@ export interface Workloads {
  * them (uid + resourceVersion), so pods roll, yet reveals nothing of the values — a hash of the data
  * itself would let anyone who can read Deployments guess low-entropy secrets offline.
  */
-export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, V1Secret>): string {
+export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, Secret>): string {
   const refs = (bundle.spec.workers ?? []).map((w) => w.secretRef).filter((r): r is string => Boolean(r)).sort();
   const revisions = refs.map((name) => [name, secrets.get(name)?.metadata?.uid ?? null, secrets.get(name)?.metadata?.resourceVersion ?? null]);
   return sha256(canonicalJson(revisions)).slice(0, 32);
@@ -31,7 +31,7 @@ export function secretsHash(bundle: WorkerBundle, secrets: ReadonlyMap<string, V
  * Deployment + Service + Ingress serving a bundle's image. Undefined while the bundle has no image
  * (nothing built yet, or no script deployed), so the workloads are removed.
  */
-export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<string, V1Secret>, config: WorkloadConfig): Workloads | undefined {
+export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<string, Secret>, config: WorkloadConfig): Workloads | undefined {
   const image = bundle.spec.image;
   const workers = bundle.spec.workers ?? [];
   if (!image || workers.length === 0) return undefined;
@@ -42,7 +42,7 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
   const owner = [controllerRef(bundle)];
   const workerPort = (n: number) => config.firstWorkerPort + n;
 
-  const deployment: V1Deployment = {
+  const deployment: Deployment = {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name, labels, ownerReferences: owner },
@@ -87,21 +87,21 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
     },
   };
 
-  const service: V1Service = {
+  const service: Service = {
     apiVersion: "v1",
     kind: "Service",
     metadata: { name, labels, ownerReferences: owner },
     spec: {
       selector,
       ports: [
-        { name: "http", port: 80, targetPort: "router" as never },
-        ...workers.map((w) => ({ name: `w${w.workerNumber}`, port: workerPort(w.workerNumber), targetPort: workerPort(w.workerNumber) as never })),
+        { name: "http", port: 80, targetPort: "router" },
+        ...workers.map((w) => ({ name: `w${w.workerNumber}`, port: workerPort(w.workerNumber), targetPort: workerPort(w.workerNumber) })),
       ],
     },
   };
 
   const backend = { service: { name, port: { name: "http" } } };
-  const ingress: V1Ingress = {
+  const ingress: Ingress = {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
     metadata: { name, labels, ownerReferences: owner },

@@ -44,17 +44,15 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
   // The children first, side by side (one round trip); the status after them: were its own watch event
   // to come back before a new child's, the child would not be in the cache yet and would be sent again.
   await settleAll([
-    unverified ? undefined : applyIfChanged(ctx.kube, ctx.metrics, release as never, observedRelease as never),
-    applyIfChanged(ctx.kube, ctx.metrics, bundle as never, observedBundle as never),
+    unverified ? undefined : applyIfChanged(ctx.kube, ctx.metrics, release, observedRelease),
+    applyIfChanged(ctx.kube, ctx.metrics, bundle, observedBundle),
     // The credential the account's bundle pods present to the bindings gateway (their Deployment reads it).
-    ctx.bindings.key
-      ? applyIfChanged(ctx.kube, ctx.metrics, credentialSecret(account, ctx.bindings.key) as never, ctx.caches.credentials.get(bindingsCredentialSecretName(name)) as never)
-      : undefined,
+    ctx.bindings.key ? applyIfChanged(ctx.kube, ctx.metrics, credentialSecret(account, ctx.bindings.key), ctx.caches.credentials.get(bindingsCredentialSecretName(name))) : undefined,
     // A renamed spec.workerBundleName leaves the old bundle behind: remove it.
     ...caches.bundles
       .ofAccount(name)
       .filter((b) => b.metadata.name !== bundle.metadata.name && ownedBy(b, account))
-      .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale as never)),
+      .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale)),
   ]);
   await applyStatusIfChanged(
     ctx.kube,

@@ -1,6 +1,6 @@
 // WorkerBundle: the Deployment, Service and Ingress that serve the bundle's image, and whether the
 // rollout of that image is complete.
-import type { KubernetesObject, V1Deployment, V1Secret } from "@kubernetes/client-node";
+import type { KubeObject, Deployment, Secret } from "@fireworkers/kube";
 import { createdMs, LABELS, type WorkerBundle } from "@fireworkers/crd-types";
 import { BUILD_ANNOTATION } from "../desired/bundle.ts";
 import { desiredWorkloads } from "../desired/workloads.ts";
@@ -12,7 +12,7 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
   const bundle = ctx.caches.bundles.get(name);
   if (!bundle || bundle.metadata.deletionTimestamp) return;
   const { caches } = ctx;
-  const secrets = new Map<string, V1Secret>();
+  const secrets = new Map<string, Secret>();
   for (const w of bundle.spec.workers ?? []) {
     const secret = w.secretRef ? caches.secrets.get(w.secretRef) : undefined;
     if (secret) secrets.set(w.secretRef!, secret);
@@ -22,7 +22,7 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
   // The three are independent: one round trip for all of them.
   await settleAll(
     (["deployment", "service", "ingress"] as const).map((key) => {
-      const live = observed[key] as KubernetesObject | undefined;
+      const live = observed[key] as KubeObject | undefined;
       if (wanted) return applyIfChanged(ctx.kube, ctx.metrics, wanted[key], live);
       return live && ownedBy(live, bundle) ? deleteObject(ctx.kube, ctx.metrics, live) : undefined;
     }),
@@ -45,10 +45,10 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
   if (changed && serving && serving !== bundle.status?.servingImage) observeDeployToReady(ctx, bundle);
 }
 
-const ownedBy = (o: KubernetesObject, bundle: WorkerBundle) => o.metadata?.ownerReferences?.some((r) => r.uid === bundle.metadata.uid) === true;
+const ownedBy = (o: KubeObject, bundle: WorkerBundle) => o.metadata?.ownerReferences?.some((r) => r.uid === bundle.metadata.uid) === true;
 
 /** Every replica runs the bundle's current image and is ready. */
-function rolloutComplete(deployment: V1Deployment | undefined, bundle: WorkerBundle): boolean {
+function rolloutComplete(deployment: Deployment | undefined, bundle: WorkerBundle): boolean {
   if (!deployment?.spec || !deployment.status) return false;
   const replicas = deployment.spec.replicas ?? 1;
   const image = deployment.spec.template.spec?.containers[0]?.image;

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { V1Deployment, V1Ingress, V1Job, V1Secret, V1Service } from "@kubernetes/client-node";
 import type { JobBuilder, WorkerAccount, WorkerBundle, WorkerDeployment, WorkerKVNamespace, WorkerRelease, WorkerVersion } from "@fireworkers/crd-types";
+import type { Deployment, Ingress, Job, Secret, Service } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import type { OperatorConfig } from "../config.ts";
 import type { Informer } from "../runtime/informers.ts";
@@ -8,20 +8,20 @@ import type { Kube } from "../runtime/kube.ts";
 import type { Metrics } from "../runtime/metrics.ts";
 
 export interface Caches {
-  accounts: Informer<WorkerAccount & { metadata: { name: string } }>;
+  accounts: Informer<WorkerAccount>;
   versions: Informer<WorkerVersion>;
   deployments: Informer<WorkerDeployment>;
   releases: Informer<WorkerRelease>;
   jobBuilders: Informer<JobBuilder>;
   bundles: Informer<WorkerBundle>;
-  jobs: Informer<V1Job>;
-  workloads: Informer<V1Deployment>;
-  services: Informer<V1Service>;
-  ingresses: Informer<V1Ingress>;
-  secrets: Informer<V1Secret>;
+  jobs: Informer<Job>;
+  workloads: Informer<Deployment>;
+  services: Informer<Service>;
+  ingresses: Informer<Ingress>;
+  secrets: Informer<Secret>;
   kvNamespaces: Informer<WorkerKVNamespace>;
   /** The accounts' bindings credential Secrets (desired/bindings.ts), and nothing else. */
-  credentials: Informer<V1Secret>;
+  credentials: Informer<Secret>;
 }
 
 export interface ReconcileContext {

@@ -63,10 +63,10 @@ async function recordOutcome(ctx: ReconcileContext, jb: JobBuilder, ok: boolean,
   const seconds = (Date.parse(completionTime) - Date.parse(jb.metadata.creationTimestamp ?? completionTime)) / 1000;
   ctx.metrics.buildDuration.observe({ result: ok ? "succeeded" : "failed" }, Math.max(0, seconds));
   if (ok) {
-    await ctx.kube.event(jb as never, "Normal", "BuildSucceeded", `pushed ${jb.status?.image}`);
+    await ctx.kube.event(jb, "Normal", "BuildSucceeded", `pushed ${jb.status?.image}`);
   } else {
     const message = outcome.state === "failed" ? `${outcome.reason}: ${outcome.message}` : "the build failed";
-    await ctx.kube.event(jb as never, "Warning", "BuildFailed", `${message}; the previous bundle keeps serving`);
+    await ctx.kube.event(jb, "Warning", "BuildFailed", `${message}; the previous bundle keeps serving`);
     ctx.log.warn({ jobBuilder: jb.metadata.name, account: jb.spec.accountId, message }, "build failed");
   }
 }

@@ -17,7 +17,7 @@ export async function reconcileRelease(ctx: ReconcileContext, name: string): Pro
   // A JobBuilder's spec is immutable and fully determined by its name: create it once, never rewrite it.
   // Created before the status write: were the status event to come back first, the JobBuilder might
   // not be in the cache yet and would be sent again.
-  if (wanted && !observed) await applyIfChanged(ctx.kube, ctx.metrics, wanted as never, undefined);
+  if (wanted && !observed) await applyIfChanged(ctx.kube, ctx.metrics, wanted, undefined);
 
   const builds = ctx.caches.jobBuilders.ofAccount(release.spec.accountId).filter((b) => b.metadata.ownerReferences?.some((r) => r.uid === release.metadata.uid));
   const pruning = pruneBuilds(ctx, release.spec.accountId, builds, wanted?.metadata.name);
@@ -66,6 +66,6 @@ async function pruneBuilds(ctx: ReconcileContext, accountId: string, builds: Job
     others
       .slice(ctx.config.keepBuilds)
       .filter((stale) => stale.metadata.labels?.[LABELS.account] === accountId)
-      .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale as never)),
+      .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale)),
   );
 }

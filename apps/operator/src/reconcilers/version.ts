@@ -3,6 +3,7 @@
 import { DeleteObjectsCommand, HeadObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { moduleKey, versionPrefix } from "@fireworkers/storage";
 import { S3_FINALIZER, type WorkerVersion } from "@fireworkers/crd-types";
+import { KINDS } from "@fireworkers/kube";
 import { applyStatusIfChanged } from "../runtime/apply.ts";
 import { TerminalError } from "../runtime/controller.ts";
 import { setCondition } from "../runtime/conditions.ts";
@@ -38,7 +39,7 @@ export async function reconcileVersion(ctx: ReconcileContext, name: string): Pro
     version,
   );
   if (changed && missing.length > 0) {
-    await ctx.kube.event(version as never, "Warning", "S3ObjectsMissing", `modules missing in S3: ${missing.join(", ")}`.slice(0, 1000));
+    await ctx.kube.event(version, "Warning", "S3ObjectsMissing", `modules missing in S3: ${missing.join(", ")}`.slice(0, 1000));
   }
 }
 
@@ -78,7 +79,7 @@ async function releaseObjects(ctx: ReconcileContext, version: WorkerVersion): Pr
     deleted += keys.length;
   }
   ctx.metrics.writes.inc({ verb: "remove-finalizer", kind: "WorkerVersion" });
-  await ctx.kube.mergePatch("api.cf-worker/v1", "WorkerVersion", version.metadata.name, {
+  await ctx.kube.mergePatch(KINDS.WorkerVersion, version.metadata.name, {
     metadata: { resourceVersion: version.metadata.resourceVersion, finalizers: (version.metadata.finalizers ?? []).filter((f) => f !== S3_FINALIZER) },
   });
   ctx.log.info({ version: version.metadata.name, script: version.spec.scriptName, deleted }, "deleted the version's S3 objects");

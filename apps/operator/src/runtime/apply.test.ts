@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIfChanged, applyStatusIfChanged, isSubset } from "./apply.ts";
-import type { Kube } from "./kube.ts";
+import { applyIfChanged, applyStatusIfChanged, isSubset, type KubeWrites } from "./apply.ts";
 import { createMetrics } from "./metrics.ts";
 
 describe("isSubset", () => {
@@ -19,16 +18,17 @@ describe("writes against a cache that has not seen them yet", () => {
   const fakeKube = () => {
     let rv = 10;
     const calls: string[] = [];
-    const kube = {
-      apply: async (o: { kind: string; metadata: { name: string } }) => {
-        calls.push(`apply ${o.kind}/${o.metadata.name}`);
+    const kube: KubeWrites = {
+      apply: async (kind, o) => {
+        calls.push(`apply ${kind.kind}/${o.metadata?.name}`);
         return { ...o, metadata: { ...o.metadata, resourceVersion: String(++rv) } };
       },
-      applyStatus: async (_plural: string, name: string) => {
+      applyStatus: async (_kind, name) => {
         calls.push(`status ${name}`);
-        return String(++rv);
+        return { metadata: { name, resourceVersion: String(++rv) } };
       },
-    } as unknown as Kube;
+      delete: async () => true,
+    };
     return { kube, calls };
   };
   const metrics = createMetrics();

@@ -1,7 +1,14 @@
-import type { KubernetesObject } from "@kubernetes/client-node";
+import { API_VERSION } from "@fireworkers/crd-types";
+import { kind, kindOf, type Kind, type KubeObject } from "@fireworkers/kube";
 import { canonicalJson, sha256 } from "../desired/common.ts";
-import type { Kube } from "./kube.ts";
 import type { Metrics } from "./metrics.ts";
+
+/** The writes this module sends: a KubeClient (the operator's Kube) is one. */
+export interface KubeWrites {
+  apply(kind: Kind, object: KubeObject): Promise<KubeObject>;
+  applyStatus(kind: Kind, name: string, status: Record<string, unknown>): Promise<KubeObject>;
+  delete(kind: Kind, name: string): Promise<boolean>;
+}
 
 /** Hash of what the operator last applied; a changed desired state changes it (removals included). */
 export const APPLIED_HASH_ANNOTATION = "api.cf-worker/applied-hash";
@@ -20,14 +27,14 @@ export function isSubset(want: unknown, have: unknown): boolean {
  * Server-side applies `desired` unless the live object already matches it: same applied hash and every
  * desired field in place. A converged operator therefore sends no write at all.
  */
-export async function applyIfChanged<T extends KubernetesObject>(kube: Kube, metrics: Metrics, desired: T, observed: KubernetesObject | undefined): Promise<boolean> {
+export async function applyIfChanged<T extends KubeObject>(kube: KubeWrites, metrics: Metrics, desired: T, observed: KubeObject | undefined): Promise<boolean> {
   const hash = sha256(canonicalJson(desired)).slice(0, 32);
   const withHash = { ...desired, metadata: { ...desired.metadata, annotations: { ...desired.metadata?.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
   if (observed && observed.metadata?.annotations?.[APPLIED_HASH_ANNOTATION] === hash && isSubset(withHash, observed)) return false;
   const key = `${desired.kind}/${desired.metadata?.name}`;
   if (cacheBehindOwnWrite(kube, key, observed)) return false;
   metrics.writes.inc({ verb: "apply", kind: desired.kind ?? "" });
-  const written = await kube.apply(withHash);
+  const written = await kube.apply(kindOf(desired), withHash);
   recordOwnWrite(kube, key, observed, written?.metadata?.resourceVersion);
   return true;
 }
@@ -40,9 +47,9 @@ export async function applyIfChanged<T extends KubernetesObject>(kube: Kube, met
  * tracked: a resourceVersion never comes back once superseded, so a cache that moved on (to our write,
  * a later one, or a deletion) clears the entry. A create has no such version and is never held back.
  */
-const ownWrites = new WeakMap<Kube, Map<string, string>>();
+const ownWrites = new WeakMap<KubeWrites, Map<string, string>>();
 
-function cacheBehindOwnWrite(kube: Kube, key: string, observed: KubernetesObject | undefined): boolean {
+function cacheBehindOwnWrite(kube: KubeWrites, key: string, observed: KubeObject | undefined): boolean {
   const writes = ownWrites.get(kube);
   const basis = writes?.get(key);
   if (basis === undefined) return false;
@@ -51,7 +58,7 @@ function cacheBehindOwnWrite(kube: Kube, key: string, observed: KubernetesObject
   return false;
 }
 
-function recordOwnWrite(kube: Kube, key: string, observed: KubernetesObject | undefined, produced: string | undefined) {
+function recordOwnWrite(kube: KubeWrites, key: string, observed: KubeObject | undefined, produced: string | undefined) {
   const basis = observed?.metadata?.resourceVersion;
   // A write the server found to change nothing keeps the version: then the cache is not behind.
   if (!basis || !produced || basis === produced) return;
@@ -65,7 +72,7 @@ function recordOwnWrite(kube: Kube, key: string, observed: KubernetesObject | un
  * lists the status fields the operator manages (others, e.g. the job-builder's, are left alone).
  */
 export async function applyStatusIfChanged(
-  kube: Kube,
+  kube: KubeWrites,
   metrics: Metrics,
   target: { kind: string; plural: string; name: string },
   status: Record<string, unknown>,
@@ -77,14 +84,15 @@ export async function applyStatusIfChanged(
   const key = `${target.kind}/${target.name}/status`;
   if (cacheBehindOwnWrite(kube, key, observed)) return false;
   metrics.writes.inc({ verb: "apply-status", kind: target.kind });
-  const produced = await kube.applyStatus(target.plural, target.name, target.kind, status);
+  const written = await kube.applyStatus(kind(API_VERSION, target.kind, target.plural), target.name, status);
+  const produced = written.metadata?.resourceVersion;
   recordOwnWrite(kube, key, observed, produced);
   return true;
 }
 
-export async function deleteObject(kube: Kube, metrics: Metrics, object: KubernetesObject): Promise<void> {
+export async function deleteObject(kube: KubeWrites, metrics: Metrics, object: KubeObject): Promise<void> {
   metrics.writes.inc({ verb: "delete", kind: object.kind ?? "" });
-  await kube.delete(object);
+  await kube.delete(kindOf(object), object.metadata?.name ?? "");
 }
 
 /** Waits for every write (none is left running), then fails with the first error, if any. */

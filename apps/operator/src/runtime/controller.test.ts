@@ -1,4 +1,4 @@
-import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubeObject } from "@fireworkers/kube";
 import { createLogger } from "@fireworkers/observability";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Controller, TerminalError, type Reconcile, type ReconcileScope } from "./controller.ts";
@@ -35,7 +35,7 @@ describe("Controller", () => {
     const metrics = createMetrics();
     const c = new Controller("Thing", reconcile, options.log ?? createLogger("test", { level: "silent" }), metrics, {
       reconcileTimeoutMs: options.timeoutMs ?? 1_000,
-      get: (name) => ({ apiVersion: "v1", kind: "Thing", metadata: { name } }) as KubernetesObject,
+      get: (name) => ({ apiVersion: "v1", kind: "Thing", metadata: { name } }) satisfies KubeObject,
       event: async (o, type, reason, message) => void events.push([o.metadata?.name, type, reason, message]),
       baseDelayMs: 100,
     });

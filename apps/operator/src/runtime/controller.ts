@@ -1,4 +1,4 @@
-import type { KubernetesObject } from "@kubernetes/client-node";
+import { Forbidden, KubeError, type KubeObject } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import { randomBytes } from "node:crypto";
 import { abandonOnAbort } from "./abort.ts";
@@ -37,8 +37,8 @@ export interface ControllerOptions {
   /** A reconcile still running after this long is aborted and retried with backoff. */
   reconcileTimeoutMs: number;
   /** The object a name stands for (from the cache), for the Events of terminal errors. */
-  get(name: string): KubernetesObject | undefined;
-  event(involved: KubernetesObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void>;
+  get(name: string): KubeObject | undefined;
+  event(involved: KubeObject, type: "Normal" | "Warning", reason: string, message: string): Promise<void>;
   /** Backoff of failed reconciles (defaults: 100 ms doubling up to 60 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -138,7 +138,10 @@ export class Controller {
         const timedOut = deadline.signal.aborted;
         const retryInMs = this.queue.addRateLimited(name);
         this.metrics.reconciles.inc({ kind: this.kind, result: timedOut ? "timeout" : "error" });
-        log.warn({ err: errorText(err), retryInMs }, timedOut ? "reconcile passed its deadline" : "reconcile failed");
+        if (err instanceof KubeError) this.metrics.apiserverErrors.inc({ kind: this.kind, reason: err.reason });
+        // A refusal stays until someone changes the operator's RBAC: an error, not a transient warning.
+        if (err instanceof Forbidden) log.error({ err: errorText(err), retryInMs }, "reconcile refused by the apiserver (RBAC): the operator lacks a permission");
+        else log.warn({ err: errorText(err), retryInMs }, timedOut ? "reconcile passed its deadline" : "reconcile failed");
       }
     } finally {
       clearTimeout(timer);

@@ -1,62 +1,41 @@
-// Shared informers: one list+watch per resource type, resumed from the last resourceVersion and
-// relisted on 410 Gone (client-node's ListWatch), restarted with backoff when the watch errors.
-import { ListWatch, Watch, type KubernetesObject } from "@kubernetes/client-node";
+// Shared informers: one list+watch per resource type (@fireworkers/kube's ListWatch: resumes from the
+// last resourceVersion, relists with backoff when a watch fails), indexed by account.
 import { LABELS } from "@fireworkers/crd-types";
+import { ListWatch, type Kind, type KubeObject, type ListWatchEvent } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import type { Kube } from "./kube.ts";
 
-export interface ResourceType {
-  apiVersion: string;
-  kind: string;
-  /** URL path segment, e.g. workeraccounts, jobs */
-  plural: string;
-  labelSelector?: string;
+export type Handler = (object: KubeObject, event: ListWatchEvent) => void;
+
+/** What the wiring needs of any informer, whatever its kind. */
+export interface AnyInformer {
+  on(handler: Handler): void;
+  start(): Promise<void>;
+  hasSynced(): Promise<void>;
+  stop(): void;
 }
 
-export type Handler = (object: KubernetesObject, event: "add" | "update" | "delete") => void;
-
 /** T is the object's shape as the watch delivers it (plain JSON: timestamps are strings). */
-export class Informer<T = KubernetesObject> {
-  private readonly listWatch: ListWatch<KubernetesObject>;
+export class Informer<T extends KubeObject = KubeObject> implements AnyInformer {
+  private readonly listWatch: ListWatch<T>;
   private readonly handlers: Handler[] = [];
   /** Objects by their account label, then by name: a reconcile reads its account's share, not the whole cache. */
-  private readonly byAccount = new Map<string, Map<string, KubernetesObject>>();
+  private readonly byAccount = new Map<string, Map<string, T>>();
   private readonly accountOf = new Map<string, string>();
   private synced = false;
   private readonly syncWaiters: (() => void)[] = [];
-  private restartDelayMs = 0;
-  private stopped = false;
-  private readonly namespace: string;
-  private readonly log: Logger;
 
-  readonly type: ResourceType;
+  readonly kind: Kind<T>;
 
-  constructor(type: ResourceType, kube: Kube, log: Logger) {
-    this.type = type;
-    this.namespace = kube.namespace;
-    this.log = log;
-    const [group, version] = type.apiVersion.includes("/") ? type.apiVersion.split("/") : ["", type.apiVersion];
-    const path = `${group ? `/apis/${group}` : "/api"}/${version}/namespaces/${kube.namespace}/${type.plural}`;
-    const list = async () => {
-      const { items, resourceVersion } = await kube.list(type.apiVersion, type.kind, type.labelSelector);
-      return { metadata: { resourceVersion }, items };
-    };
-    this.listWatch = new ListWatch(path, new Watch(kube.config), list as never, false, type.labelSelector);
-    for (const event of ["add", "update", "delete"] as const) {
-      this.listWatch.on(event, (object: KubernetesObject) => {
+  constructor(kind: Kind<T>, kube: Kube, log: Logger, labelSelector?: string) {
+    this.kind = kind;
+    this.listWatch = new ListWatch(kube, kind, {
+      labelSelector,
+      onEvent: (event, object) => {
         this.index(object, event);
         this.handlers.forEach((h) => h(object, event));
-      });
-    }
-    this.listWatch.on("connect", () => {
-      // The first connect happens after the initial list filled the cache.
-      if (this.listWatch.latestResourceVersion() && !this.synced) this.markSynced();
-    });
-    this.listWatch.on("error", (err: unknown) => {
-      if (this.stopped) return;
-      this.restartDelayMs = Math.min(this.restartDelayMs ? this.restartDelayMs * 2 : 500, 30_000);
-      this.log.warn({ kind: type.kind, err: String(err), retryInMs: this.restartDelayMs }, "watch failed; restarting");
-      setTimeout(() => void this.start(), this.restartDelayMs).unref();
+      },
+      onError: (err, retryInMs) => log.warn({ kind: kind.kind, err: String(err), retryInMs }, "watch failed; restarting"),
     });
   }
 
@@ -64,18 +43,14 @@ export class Informer<T = KubernetesObject> {
     this.handlers.push(handler);
   }
 
+  /** Lists (then watches); the cache is filled when this resolves. */
   async start(): Promise<void> {
-    this.stopped = false;
     await this.listWatch.start();
-    if (this.listWatch.latestResourceVersion()) {
-      this.restartDelayMs = 0;
-      if (!this.synced) this.markSynced();
-    }
+    if (!this.synced) this.markSynced();
   }
 
   stop(): void {
-    this.stopped = true;
-    void this.listWatch.stop();
+    this.listWatch.stop();
   }
 
   hasSynced(): Promise<void> {
@@ -83,19 +58,19 @@ export class Informer<T = KubernetesObject> {
   }
 
   get(name: string): T | undefined {
-    return this.listWatch.get(name, this.namespace) as T | undefined;
+    return this.listWatch.get(name);
   }
 
   list(): T[] {
-    return this.listWatch.list() as T[];
+    return this.listWatch.list();
   }
 
   /** The objects labelled with this account (LABELS.account). */
   ofAccount(account: string): T[] {
-    return [...(this.byAccount.get(account)?.values() ?? [])] as T[];
+    return [...(this.byAccount.get(account)?.values() ?? [])];
   }
 
-  private index(object: KubernetesObject, event: "add" | "update" | "delete") {
+  private index(object: T, event: ListWatchEvent) {
     const name = object.metadata?.name ?? "";
     const before = this.accountOf.get(name);
     const after = event === "delete" ? undefined : object.metadata?.labels?.[LABELS.account];
@@ -105,7 +80,7 @@ export class Informer<T = KubernetesObject> {
       this.accountOf.delete(name);
     }
     if (after !== undefined) {
-      const bucket = this.byAccount.get(after) ?? new Map<string, KubernetesObject>();
+      const bucket = this.byAccount.get(after) ?? new Map<string, T>();
       this.byAccount.set(after, bucket);
       bucket.set(name, object);
       this.accountOf.set(name, after);

@@ -5,7 +5,7 @@
 // round has renewDeadline to succeed (a hung call is abandoned at the deadline), and when it does not,
 // the leader stops leading at that moment. renewDeadline < leaseDuration, so the old leader has
 // stopped before any candidate can see the Lease expire.
-import { CoordinationV1Api, type V1Lease } from "@kubernetes/client-node";
+import { KINDS, type Lease } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import { abandonOnAbort } from "./abort.ts";
 import type { Kube } from "./kube.ts";
@@ -52,33 +52,25 @@ export interface LeaseLock {
 
 /** The Lease object of the operator's namespace as a LeaseLock. */
 export function kubeLeaseLock(kube: Kube, name: string): LeaseLock {
-  const api = kube.config.makeApiClient(CoordinationV1Api);
-  const namespace = kube.namespace;
-  // Lease times are MicroTime (6 fractional digits); the client would send Dates with 3, which the
-  // apiserver refuses. Strings pass through its serializer untouched.
-  const micro = (t: string | undefined) => (t === undefined ? undefined : (new Date(t).toISOString().replace(/Z$/, "000Z") as unknown as Date));
+  // Lease times are MicroTime: 6 fractional digits (toISOString has 3, which the apiserver refuses).
+  const micro = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString().replace(/Z$/, "000Z"));
   const spec = (r: LeaseRecord) => ({ ...r, acquireTime: micro(r.acquireTime), renewTime: micro(r.renewTime) });
-  const toRecord = (lease: V1Lease): LeaseRecord => {
+  const toRecord = (lease: Lease): LeaseRecord => {
     const s = lease.spec ?? {};
-    const time = (t: Date | string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+    const time = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
     return { holderIdentity: s.holderIdentity, leaseDurationSeconds: s.leaseDurationSeconds, acquireTime: time(s.acquireTime), renewTime: time(s.renewTime), leaseTransitions: s.leaseTransitions };
   };
   return {
     async get() {
-      try {
-        const lease = await api.readNamespacedLease({ name, namespace });
-        return { record: toRecord(lease), version: lease.metadata?.resourceVersion ?? "" };
-      } catch (err) {
-        if ((err as { code?: number }).code === 404) return undefined;
-        throw err;
-      }
+      const lease = await kube.get(KINDS.Lease, name);
+      return lease && { record: toRecord(lease), version: lease.metadata?.resourceVersion ?? "" };
     },
     async create(record) {
-      await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: spec(record) } });
+      await kube.create(KINDS.Lease, { metadata: { name }, spec: spec(record) });
     },
     async update(record, version) {
       // replace with the read resourceVersion: a concurrent candidate's write makes this one fail (409).
-      await api.replaceNamespacedLease({ name, namespace, body: { metadata: { name, namespace, resourceVersion: version }, spec: spec(record) } });
+      await kube.replace(KINDS.Lease, { metadata: { name, resourceVersion: version }, spec: spec(record) });
     },
   };
 }

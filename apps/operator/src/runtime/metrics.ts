@@ -22,6 +22,12 @@ export function createMetrics() {
       registers: [registry],
     }),
     queueDepth: new Gauge({ name: "fireworkers_workqueue_depth", help: "Keys waiting per controller.", labelNames: ["kind"], registers: [registry] }),
+    apiserverErrors: new Counter({
+      name: "fireworkers_apiserver_errors_total",
+      help: "Failed reconciles by the apiserver error that failed them (NotFound, Conflict, Forbidden, Invalid, Unavailable). Forbidden needs a person: the operator's RBAC.",
+      labelNames: ["kind", "reason"],
+      registers: [registry],
+    }),
     inFlight: new Gauge({ name: "fireworkers_workqueue_in_flight", help: "Keys being reconciled per controller.", labelNames: ["kind"], registers: [registry] }),
     terminalErrors: new Counter({
       name: "fireworkers_reconcile_terminal_errors_total",

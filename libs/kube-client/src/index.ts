@@ -1,1 +1,0 @@
-export { loadKubeConfig, shareConnections } from "./shared-connections.ts";

@@ -1,0 +1,3 @@
+export { supervise } from "./supervise.ts";
+export { cleanLeftovers, teardown } from "./teardown.ts";
+export { FAILED_MARK, READY_MARK, STOPPED_MARK, type ClusterInfo } from "./info.ts";

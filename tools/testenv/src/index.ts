@@ -1,0 +1,16 @@
+export { startEnvironment, type TestEnv, type TestEnvInfo } from "./environment.ts";
+export { installCrds, kubectl, type KubeInfo } from "./kube.ts";
+export { s3Client, s3Env, type S3Info } from "./s3.ts";
+export { ctr, type ContainerdInfo } from "./containerd.ts";
+export { startRegistry, type RegistryInfo } from "./registry.ts";
+export { freePort } from "./ports.ts";
+export { probe } from "./probe.ts";
+export { goBinary, type GoBinary } from "./binaries.ts";
+export { startProcess, type RunningProcess } from "./process.ts";
+export { REPO_ROOT, CACHE_DIR } from "./paths.ts";
+export { startFlakyProxy, type FlakyProxy } from "./flaky-proxy.ts";
+export { ADD_WASM } from "./test-assets.ts";
+export { runWrangler, WRANGLER_3, WRANGLER_4, type WranglerOptions, type WranglerRun } from "./wrangler.ts";
+export { imageFromDir, pushImage, pushImageRaw, type Blob, type Image, type RunConfig } from "./oci-image.ts";
+export { eventually, type EventuallyOptions } from "./eventually.ts";
+export { apiserverArgs, auditPolicy, controllerManagerArgs, etcdArgs, type ApiserverFlags, type ControllerManagerFlags, type EtcdFlags } from "./control-plane.ts";
