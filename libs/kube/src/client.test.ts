@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KubeConfig } from "@kubernetes/client-node";
+import { eventually } from "@fireworkers/testenv";
 import { afterEach, describe, expect, it } from "vitest";
 import { KubeClient } from "./client.ts";
 import { Conflict, Forbidden, Invalid, Unavailable } from "./errors.ts";
@@ -67,6 +68,74 @@ describe("KubeClient", () => {
     expect((err as Unavailable).message).toBe("get Secret/s: timed out");
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(seen).toHaveLength(1);
+  });
+
+  it("aborts a request when the caller's signal fires, long before the request deadline", async () => {
+    // Accepts the connection and never answers: only the signal can end the request.
+    const { url, seen } = await serve(() => undefined);
+    const controller = new AbortController();
+    const pending = client(url, 60_000)
+      .apply(KINDS.Secret, { metadata: { name: "s" } }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    await eventually("the request to arrive", () => seen.length === 1, { timeoutMs: 5_000, intervalMs: 10 });
+    controller.abort();
+    const err = await pending;
+    expect(err).toBeInstanceOf(Unavailable);
+    expect((err as Unavailable).message).toBe("apply Secret/s: aborted");
+  });
+
+  it("sends nothing when the signal has already fired", async () => {
+    const { url, seen } = await serve(status(200));
+    const err = await client(url)
+      .get(KINDS.Secret, "s", { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Unavailable);
+    expect(seen).toHaveLength(0);
+  });
+
+  it("ends a watch that receives a garbled line as Unavailable (no uncaught exception)", async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(JSON.stringify({ type: "ADDED", object: { metadata: { name: "a" } } }) + "\n");
+      res.write("{not json\n");
+    });
+    const seen: string[] = [];
+    const ended = new Promise<unknown>((resolve) => {
+      void client(url).watch(KINDS.Secret, {}, (type, o) => seen.push(`${type} ${o.metadata?.name}`), resolve);
+    });
+    const err = await ended;
+    expect(seen).toEqual(["ADDED a"]);
+    expect(err).toBeInstanceOf(Unavailable);
+    expect((err as Unavailable).message).toMatch(/^watch Secret: garbled event: /);
+  });
+
+  it("ends a watch whose handler throws as Unavailable", async () => {
+    const { url } = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(JSON.stringify({ type: "ADDED", object: { metadata: { name: "a" } } }) + "\n");
+    });
+    const ended = new Promise<unknown>((resolve) => {
+      void client(url).watch(
+        KINDS.Secret,
+        {},
+        () => {
+          throw new Error("handler bug");
+        },
+        resolve,
+      );
+    });
+    const err = await ended;
+    expect(err).toBeInstanceOf(Unavailable);
+    expect((err as Unavailable).message).toBe("watch Secret: event handler failed: handler bug");
+  });
+
+  it("names a namespace in an Event's involvedObject only for namespaced kinds", async () => {
+    const { url, seen } = await serve(status(201));
+    await client(url).event({ apiVersion: "v1", kind: "Namespace", metadata: { name: "tenant" } }, "Normal", "R", "m");
+    await client(url).event({ apiVersion: "v1", kind: "Secret", metadata: { name: "s" } }, "Normal", "R", "m");
+    const involved = seen.map((r) => (JSON.parse(r.body) as { involvedObject: { namespace?: string } }).involvedObject);
+    expect(involved[0]).not.toHaveProperty("namespace");
+    expect(involved[1]!.namespace).toBe("ns");
   });
 
   it("maps answers to the error taxonomy: 403 Forbidden, 409 Conflict, 422 Invalid, 503 Unavailable", async () => {

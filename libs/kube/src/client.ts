@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import { HttpMethod, RequestContext, type KubeConfig } from "@kubernetes/client-node";
 import { fetch } from "undici";
 import { loadKubeConfig, shareConnections } from "./connection.ts";
-import { errorFromCause, errorFromStatus, NotFound, type KubeError } from "./errors.ts";
+import { errorFromCause, errorFromStatus, NotFound, Unavailable, type KubeError } from "./errors.ts";
 import { KINDS, type Event, type Kind, type KubeObject } from "./kinds.ts";
 
 export interface KubeClientOptions {
@@ -23,7 +23,13 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export type LabelSelector = string | Record<string, string>;
 
-export interface ListOptions {
+/** Every call takes a signal: a reconcile's deadline or a lost leadership ends its requests at once. */
+export interface CallOptions {
+  /** Aborts the request (combined with the client's request deadline); the call fails as Unavailable. */
+  signal?: AbortSignal;
+}
+
+export interface ListOptions extends CallOptions {
   labelSelector?: LabelSelector;
 }
 
@@ -54,6 +60,7 @@ interface RequestSpec {
   contentType?: string;
   /** For messages: "get Secret/x". */
   what: string;
+  signal?: AbortSignal;
 }
 
 export class KubeClient {
@@ -75,9 +82,9 @@ export class KubeClient {
   }
 
   /** The object, or undefined when it does not exist. */
-  async get<T extends KubeObject>(kind: Kind<T>, name: string): Promise<T | undefined> {
+  async get<T extends KubeObject>(kind: Kind<T>, name: string, options: CallOptions = {}): Promise<T | undefined> {
     try {
-      return await this.send<T>({ method: "GET", path: this.path(kind, name), what: `get ${kind.kind}/${name}` });
+      return await this.send<T>({ method: "GET", path: this.path(kind, name), what: `get ${kind.kind}/${name}`, signal: options.signal });
     } catch (err) {
       if (err instanceof NotFound) return undefined;
       throw err;
@@ -96,6 +103,7 @@ export class KubeClient {
         path: this.path(kind),
         query: { labelSelector, limit: 500, continue: token },
         what: `list ${kind.kind}${labelSelector ? ` ${labelSelector}` : ""}`,
+        signal: options.signal,
       });
       // Items of a list carry no apiVersion/kind; callers get whole objects.
       items.push(...page.items.map((item) => ({ ...item, apiVersion: kind.apiVersion, kind: kind.kind })));
@@ -105,18 +113,19 @@ export class KubeClient {
     return { items, resourceVersion };
   }
 
-  async create<T extends KubeObject>(kind: Kind<T>, object: T): Promise<T> {
+  async create<T extends KubeObject>(kind: Kind<T>, object: T, options: CallOptions = {}): Promise<T> {
     return this.send<T>({
       method: "POST",
       path: this.path(kind),
       query: { fieldManager: this.fieldManager },
       body: this.envelope(kind, object),
       what: `create ${kind.kind}/${object.metadata?.name ?? object.metadata?.generateName ?? ""}`,
+      signal: options.signal,
     });
   }
 
   /** Replaces the object; Conflict unless metadata.resourceVersion is still current. */
-  async replace<T extends KubeObject>(kind: Kind<T>, object: T): Promise<T> {
+  async replace<T extends KubeObject>(kind: Kind<T>, object: T, options: CallOptions = {}): Promise<T> {
     const name = nameOf(object);
     return this.send<T>({
       method: "PUT",
@@ -124,31 +133,32 @@ export class KubeClient {
       query: { fieldManager: this.fieldManager },
       body: this.envelope(kind, object),
       what: `replace ${kind.kind}/${name}`,
+      signal: options.signal,
     });
   }
 
   /** Server-side apply of the fields this app manages (force: this app owns them). */
-  async apply<T extends KubeObject>(kind: Kind<T>, object: T): Promise<T> {
+  async apply<T extends KubeObject>(kind: Kind<T>, object: T, options: CallOptions = {}): Promise<T> {
     const name = nameOf(object);
     const body = this.envelope(kind, object);
-    return this.patch<T>(kind, name, "apply", { ...body, metadata: { ...body.metadata, managedFields: undefined, resourceVersion: undefined } });
+    return this.patch<T>(kind, name, "apply", { ...body, metadata: { ...body.metadata, managedFields: undefined, resourceVersion: undefined } }, "", options.signal);
   }
 
   /** Server-side apply of the status subresource. */
-  async applyStatus<T extends KubeObject & { status?: unknown }>(kind: Kind<T>, name: string, status: NonNullable<T["status"]>): Promise<T> {
+  async applyStatus<T extends KubeObject & { status?: unknown }>(kind: Kind<T>, name: string, status: NonNullable<T["status"]>, options: CallOptions = {}): Promise<T> {
     const body = { apiVersion: kind.apiVersion, kind: kind.kind, metadata: { name }, status };
-    return this.patch<T>(kind, name, "apply", body, "/status");
+    return this.patch<T>(kind, name, "apply", body, "/status", options.signal);
   }
 
   /** A JSON merge patch (RFC 7386): null deletes a field. `subresource: "status"` patches the status. */
-  async mergePatch<T extends KubeObject>(kind: Kind<T>, name: string, patch: Record<string, unknown>, options: { subresource?: "status" } = {}): Promise<T> {
-    return this.patch<T>(kind, name, "merge", patch, options.subresource ? `/${options.subresource}` : "");
+  async mergePatch<T extends KubeObject>(kind: Kind<T>, name: string, patch: Record<string, unknown>, options: CallOptions & { subresource?: "status" } = {}): Promise<T> {
+    return this.patch<T>(kind, name, "merge", patch, options.subresource ? `/${options.subresource}` : "", options.signal);
   }
 
   /** Deletes; false when it was already gone. Background propagation leaves dependents to the garbage collector. */
-  async delete<T extends KubeObject>(kind: Kind<T>, name: string): Promise<boolean> {
+  async delete<T extends KubeObject>(kind: Kind<T>, name: string, options: CallOptions = {}): Promise<boolean> {
     try {
-      await this.send({ method: "DELETE", path: this.path(kind, name), body: { propagationPolicy: "Background" }, what: `delete ${kind.kind}/${name}` });
+      await this.send({ method: "DELETE", path: this.path(kind, name), body: { propagationPolicy: "Background" }, what: `delete ${kind.kind}/${name}`, signal: options.signal });
       return true;
     } catch (err) {
       if (err instanceof NotFound) return false;
@@ -157,7 +167,7 @@ export class KubeClient {
   }
 
   /** Records a core/v1 Event about `involved` (what `kubectl describe` shows). */
-  async event(involved: KubeObject, type: "Normal" | "Warning", reason: string, message: string): Promise<Event> {
+  async event(involved: KubeObject, type: "Normal" | "Warning", reason: string, message: string, options: CallOptions = {}): Promise<Event> {
     const now = new Date().toISOString();
     return this.create(KINDS.Event, {
       metadata: { generateName: `${involved.metadata?.name ?? "object"}.` },
@@ -165,7 +175,8 @@ export class KubeClient {
         apiVersion: involved.apiVersion,
         kind: involved.kind,
         name: involved.metadata?.name,
-        namespace: this.namespace,
+        // Cluster-scoped objects (a CRD, a Namespace) have no namespace; naming one would point at nothing.
+        namespace: Object.values(KINDS).some((k) => k.apiVersion === involved.apiVersion && k.kind === involved.kind && !k.namespaced) ? undefined : this.namespace,
         uid: involved.metadata?.uid,
         resourceVersion: involved.metadata?.resourceVersion,
       },
@@ -178,7 +189,7 @@ export class KubeClient {
       count: 1,
       reportingComponent: this.fieldManager,
       reportingInstance: process.env.HOSTNAME ?? "local",
-    });
+    }, options);
   }
 
   /**
@@ -217,10 +228,16 @@ export class KubeClient {
         const lines = createInterface(Readable.fromWeb(response.body));
         lines.on("line", (line) => {
           if (!line || ended) return;
-          const event = JSON.parse(line) as { type: WatchEventType | "ERROR"; object: T };
-          // ERROR carries a metav1.Status (410 Gone when resourceVersion is too old).
-          if (event.type === "ERROR") end(errorFromStatus(what, Number((event.object as { code?: number }).code ?? 500), event.object));
-          else onEvent(event.type, event.object);
+          // A garbled line or a throwing handler would be an uncaught exception in this listener: end the
+          // watch as Unavailable instead, so the caller (ListWatch) relists.
+          try {
+            const event = JSON.parse(line) as { type: WatchEventType | "ERROR"; object: T };
+            // ERROR carries a metav1.Status (410 Gone when resourceVersion is too old).
+            if (event.type === "ERROR") end(errorFromStatus(what, Number((event.object as { code?: number }).code ?? 500), event.object));
+            else onEvent(event.type, event.object);
+          } catch (err) {
+            end(new Unavailable(`${what}: ${err instanceof SyntaxError ? "garbled event" : "event handler failed"}: ${err instanceof Error ? err.message : String(err)}`, undefined, { cause: err }));
+          }
         });
         lines.on("close", () => end());
         lines.on("error", (err) => end(controller.signal.aborted ? undefined : errorFromCause(what, err)));
@@ -231,7 +248,7 @@ export class KubeClient {
     return { stop: () => end() };
   }
 
-  private patch<T>(kind: Kind, name: string, type: PatchType, body: unknown, subresource = ""): Promise<T> {
+  private patch<T>(kind: Kind, name: string, type: PatchType, body: unknown, subresource: string, signal: AbortSignal | undefined): Promise<T> {
     return this.send<T>({
       method: "PATCH",
       path: this.path(kind, name) + subresource,
@@ -239,6 +256,7 @@ export class KubeClient {
       body,
       contentType: CONTENT_TYPE[type],
       what: `${type === "apply" ? "apply" : "patch"} ${kind.kind}/${name}${subresource}`,
+      signal,
     });
   }
 
@@ -253,13 +271,16 @@ export class KubeClient {
   }
 
   private async send<T>(spec: RequestSpec): Promise<T> {
-    const signal = AbortSignal.timeout(this.requestTimeoutMs);
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const signal = spec.signal ? AbortSignal.any([spec.signal, timeout]) : timeout;
     let response;
     let body: unknown;
     try {
       response = await this.fetch(spec, signal);
       body = await readBody(response);
     } catch (err) {
+      // The caller's abort is no timeout: say so, for the logs of a reconcile that ran out of time or leadership.
+      if (spec.signal?.aborted && !timeout.aborted) throw new Unavailable(`${spec.what}: aborted`, undefined, { cause: err });
       throw errorFromCause(spec.what, err);
     }
     if (response.status >= 300) throw errorFromStatus(spec.what, response.status, body);

@@ -11,7 +11,7 @@ import {
   TooLarge,
   Unavailable,
 } from "../domain/errors.ts";
-import { Forbidden as KubeForbidden, Unavailable as KubeUnavailable } from "@fireworkers/kube";
+import { Conflict as KubeConflict, Forbidden as KubeForbidden, Invalid as KubeInvalid, NotFound as KubeNotFound, Unavailable as KubeUnavailable } from "@fireworkers/kube";
 import { isKvError } from "@fireworkers/kv-store";
 import { S3WriteError } from "../upload/stream-modules.ts";
 
@@ -102,5 +102,16 @@ export function toApiError(
   // Retrying cannot help: the API's own RBAC (or credentials) must change. A 500 the operator sees in the log.
   if (err instanceof KubeForbidden) return kubeForbidden();
   if (err instanceof S3WriteError) return unavailable("S3");
+  // The apiserver refused an object the API built (422/400): the same request would be refused again, so
+  // no "retry". The answer names what was refused (verb and object, e.g. "create WorkerVersion/x"); the
+  // apiserver's own message stays in the log.
+  if (err instanceof KubeInvalid) return invalid(`Kubernetes refused ${refused(err.message)}; the request was not completed.`);
+  // 404 from the apiserver (not a domain NotFound): an object the request needed was deleted meanwhile.
+  if (err instanceof KubeNotFound) return one(500, 10002, `${refused(err.message)} found nothing: a Kubernetes object was deleted meanwhile; the request was not completed.`);
+  // 409: another writer changed the same object between our read and write; the next attempt reads it anew.
+  if (err instanceof KubeConflict) return one(409, 10013, `${refused(err.message)} raced a concurrent change; the request was not completed. Please retry.`);
   return internal();
 }
+
+/** The "verb Kind/name" prefix of a KubeError message, without the apiserver's text after it. */
+const refused = (message: string) => message.split(": HTTP ")[0]!.slice(0, 200);

@@ -44,19 +44,18 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
   // The children first, side by side (one round trip); the status after them: were its own watch event
   // to come back before a new child's, the child would not be in the cache yet and would be sent again.
   await settleAll([
-    unverified ? undefined : applyIfChanged(ctx.kube, ctx.metrics, release, observedRelease),
-    applyIfChanged(ctx.kube, ctx.metrics, bundle, observedBundle),
+    unverified ? undefined : applyIfChanged(ctx, release, observedRelease),
+    applyIfChanged(ctx, bundle, observedBundle),
     // The credential the account's bundle pods present to the bindings gateway (their Deployment reads it).
-    ctx.bindings.key ? applyIfChanged(ctx.kube, ctx.metrics, credentialSecret(account, ctx.bindings.key), ctx.caches.credentials.get(bindingsCredentialSecretName(name))) : undefined,
+    ctx.bindings.key ? applyIfChanged(ctx, credentialSecret(account, ctx.bindings.key), ctx.caches.credentials.get(bindingsCredentialSecretName(name))) : undefined,
     // A renamed spec.workerBundleName leaves the old bundle behind: remove it.
     ...caches.bundles
       .ofAccount(name)
       .filter((b) => b.metadata.name !== bundle.metadata.name && ownedBy(b, account))
-      .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale)),
+      .map((stale) => deleteObject(ctx, stale)),
   ]);
   await applyStatusIfChanged(
-    ctx.kube,
-    ctx.metrics,
+    ctx,
     { kind: "WorkerAccount", plural: "workeraccounts", name },
     { observedGeneration: account.metadata.generation, conditions, bundleName: bundle.metadata.name, releaseName: release.metadata.name },
     account,

@@ -23,8 +23,8 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
   await settleAll(
     (["deployment", "service", "ingress"] as const).map((key) => {
       const live = observed[key] as KubeObject | undefined;
-      if (wanted) return applyIfChanged(ctx.kube, ctx.metrics, wanted[key], live);
-      return live && ownedBy(live, bundle) ? deleteObject(ctx.kube, ctx.metrics, live) : undefined;
+      if (wanted) return applyIfChanged(ctx, wanted[key], live);
+      return live && ownedBy(live, bundle) ? deleteObject(ctx, live) : undefined;
     }),
   );
 
@@ -36,8 +36,7 @@ export async function reconcileBundle(ctx: ReconcileContext, name: string): Prom
       : { type: "Ready", status: "False", reason: "RollingOut", message: `rolling out ${bundle.spec.image}` };
   const conditions = setCondition(bundle.status?.conditions, ready, bundle.metadata.generation, ctx.now());
   const changed = await applyStatusIfChanged(
-    ctx.kube,
-    ctx.metrics,
+    ctx,
     { kind: "WorkerBundle", plural: "workerbundles", name },
     { observedGeneration: bundle.metadata.generation, conditions, readyReplicas: observed.deployment?.status?.readyReplicas ?? 0, servingImage: serving },
     bundle,

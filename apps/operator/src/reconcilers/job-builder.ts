@@ -19,7 +19,7 @@ export async function reconcileJobBuilder(ctx: ReconcileContext, name: string): 
   const job = ctx.caches.jobs.get(name);
   // Created before the status write: were the status event to come back first, the Job might not be in
   // the cache yet and would be sent again.
-  if (!job) await applyIfChanged(ctx.kube, ctx.metrics, desiredBuildJob(jb, ctx.config), undefined);
+  if (!job) await applyIfChanged(ctx, desiredBuildJob(jb, ctx.config), undefined);
   const outcome = jobOutcome(job);
   const now = ctx.now();
   const generation = jb.metadata.generation;
@@ -48,8 +48,7 @@ export async function reconcileJobBuilder(ctx: ReconcileContext, name: string): 
 
   const startTime = jb.status?.startTime ?? jb.metadata.creationTimestamp;
   const changed = await applyStatusIfChanged(
-    ctx.kube,
-    ctx.metrics,
+    ctx,
     { kind: "JobBuilder", plural: "jobbuilders", name },
     { observedGeneration: generation, conditions, jobName: name, startTime, completionTime },
     jb,
@@ -63,10 +62,10 @@ async function recordOutcome(ctx: ReconcileContext, jb: JobBuilder, ok: boolean,
   const seconds = (Date.parse(completionTime) - Date.parse(jb.metadata.creationTimestamp ?? completionTime)) / 1000;
   ctx.metrics.buildDuration.observe({ result: ok ? "succeeded" : "failed" }, Math.max(0, seconds));
   if (ok) {
-    await ctx.kube.event(jb, "Normal", "BuildSucceeded", `pushed ${jb.status?.image}`);
+    await ctx.kube.event(jb, "Normal", "BuildSucceeded", `pushed ${jb.status?.image}`, { signal: ctx.signal });
   } else {
     const message = outcome.state === "failed" ? `${outcome.reason}: ${outcome.message}` : "the build failed";
-    await ctx.kube.event(jb, "Warning", "BuildFailed", `${message}; the previous bundle keeps serving`);
+    await ctx.kube.event(jb, "Warning", "BuildFailed", `${message}; the previous bundle keeps serving`, { signal: ctx.signal });
     ctx.log.warn({ jobBuilder: jb.metadata.name, account: jb.spec.accountId, message }, "build failed");
   }
 }

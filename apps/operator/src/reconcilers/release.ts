@@ -17,7 +17,7 @@ export async function reconcileRelease(ctx: ReconcileContext, name: string): Pro
   // A JobBuilder's spec is immutable and fully determined by its name: create it once, never rewrite it.
   // Created before the status write: were the status event to come back first, the JobBuilder might
   // not be in the cache yet and would be sent again.
-  if (wanted && !observed) await applyIfChanged(ctx.kube, ctx.metrics, wanted, undefined);
+  if (wanted && !observed) await applyIfChanged(ctx, wanted, undefined);
 
   const builds = ctx.caches.jobBuilders.ofAccount(release.spec.accountId).filter((b) => b.metadata.ownerReferences?.some((r) => r.uid === release.metadata.uid));
   const pruning = pruneBuilds(ctx, release.spec.accountId, builds, wanted?.metadata.name);
@@ -40,8 +40,7 @@ export async function reconcileRelease(ctx: ReconcileContext, name: string): Pro
     ctx.now(),
   );
   const writingStatus = applyStatusIfChanged(
-    ctx.kube,
-    ctx.metrics,
+    ctx,
     { kind: "WorkerRelease", plural: "workerreleases", name },
     {
       observedGeneration: release.metadata.generation,
@@ -66,6 +65,6 @@ async function pruneBuilds(ctx: ReconcileContext, accountId: string, builds: Job
     others
       .slice(ctx.config.keepBuilds)
       .filter((stale) => stale.metadata.labels?.[LABELS.account] === accountId)
-      .map((stale) => deleteObject(ctx.kube, ctx.metrics, stale)),
+      .map((stale) => deleteObject(ctx, stale)),
   );
 }

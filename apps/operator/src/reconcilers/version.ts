@@ -32,14 +32,13 @@ export async function reconcileVersion(ctx: ReconcileContext, name: string): Pro
     ctx.now(),
   );
   const changed = await applyStatusIfChanged(
-    ctx.kube,
-    ctx.metrics,
+    ctx,
     { kind: "WorkerVersion", plural: "workerversions", name },
     { observedGeneration: generation, conditions },
     version,
   );
   if (changed && missing.length > 0) {
-    await ctx.kube.event(version, "Warning", "S3ObjectsMissing", `modules missing in S3: ${missing.join(", ")}`.slice(0, 1000));
+    await ctx.kube.event(version, "Warning", "S3ObjectsMissing", `modules missing in S3: ${missing.join(", ")}`.slice(0, 1000), { signal: ctx.signal });
   }
 }
 
@@ -81,6 +80,6 @@ async function releaseObjects(ctx: ReconcileContext, version: WorkerVersion): Pr
   ctx.metrics.writes.inc({ verb: "remove-finalizer", kind: "WorkerVersion" });
   await ctx.kube.mergePatch(KINDS.WorkerVersion, version.metadata.name, {
     metadata: { resourceVersion: version.metadata.resourceVersion, finalizers: (version.metadata.finalizers ?? []).filter((f) => f !== S3_FINALIZER) },
-  });
+  }, { signal: ctx.signal });
   ctx.log.info({ version: version.metadata.name, script: version.spec.scriptName, deleted }, "deleted the version's S3 objects");
 }

@@ -37,10 +37,10 @@ describe("writes against a cache that has not seen them yet", () => {
   it("does not repeat a status write while the cache still holds the version it was computed from", async () => {
     const { kube, calls } = fakeKube();
     const stale = { metadata: { resourceVersion: "5" }, status: { phase: "old" } };
-    expect(await applyStatusIfChanged(kube, metrics, target, { phase: "new" }, stale)).toBe(true);
-    expect(await applyStatusIfChanged(kube, metrics, target, { phase: "new" }, stale)).toBe(false);
+    expect(await applyStatusIfChanged({ kube, metrics }, target, { phase: "new" }, stale)).toBe(true);
+    expect(await applyStatusIfChanged({ kube, metrics }, target, { phase: "new" }, stale)).toBe(false);
     // The cache caught up with another version (ours or a later one): compared again, written if it differs.
-    expect(await applyStatusIfChanged(kube, metrics, target, { phase: "newer" }, { metadata: { resourceVersion: "11" }, status: { phase: "new" } })).toBe(true);
+    expect(await applyStatusIfChanged({ kube, metrics }, target, { phase: "newer" }, { metadata: { resourceVersion: "11" }, status: { phase: "new" } })).toBe(true);
     expect(calls).toEqual(["status r", "status r"]);
   });
 
@@ -48,10 +48,10 @@ describe("writes against a cache that has not seen them yet", () => {
     const { kube, calls } = fakeKube();
     const desired = { apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { a: 2 } };
     const stale = { apiVersion: "v1", kind: "Service", metadata: { name: "s", resourceVersion: "3" }, spec: { a: 1 } };
-    expect(await applyIfChanged(kube, metrics, desired, stale)).toBe(true);
-    expect(await applyIfChanged(kube, metrics, desired, stale)).toBe(false);
-    expect(await applyIfChanged(kube, metrics, desired, undefined)).toBe(true);
-    expect(await applyIfChanged(kube, metrics, desired, undefined)).toBe(true);
+    expect(await applyIfChanged({ kube, metrics }, desired, stale)).toBe(true);
+    expect(await applyIfChanged({ kube, metrics }, desired, stale)).toBe(false);
+    expect(await applyIfChanged({ kube, metrics }, desired, undefined)).toBe(true);
+    expect(await applyIfChanged({ kube, metrics }, desired, undefined)).toBe(true);
     expect(calls).toEqual(["apply Service/s", "apply Service/s", "apply Service/s"]);
   });
 });

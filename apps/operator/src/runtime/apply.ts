@@ -1,13 +1,23 @@
 import { API_VERSION } from "@fireworkers/crd-types";
-import { kind, kindOf, type Kind, type KubeObject } from "@fireworkers/kube";
+import { kind, kindOf, type CallOptions, type Kind, type KubeObject } from "@fireworkers/kube";
 import { canonicalJson, sha256 } from "../desired/common.ts";
 import type { Metrics } from "./metrics.ts";
 
 /** The writes this module sends: a KubeClient (the operator's Kube) is one. */
 export interface KubeWrites {
-  apply(kind: Kind, object: KubeObject): Promise<KubeObject>;
-  applyStatus(kind: Kind, name: string, status: Record<string, unknown>): Promise<KubeObject>;
-  delete(kind: Kind, name: string): Promise<boolean>;
+  apply(kind: Kind, object: KubeObject, options?: CallOptions): Promise<KubeObject>;
+  applyStatus(kind: Kind, name: string, status: Record<string, unknown>, options?: CallOptions): Promise<KubeObject>;
+  delete(kind: Kind, name: string, options?: CallOptions): Promise<boolean>;
+}
+
+/**
+ * Who writes: the client, its metrics and the reconcile's signal (a ReconcileContext is one). Every write
+ * carries the signal, so a reconcile past its deadline or a leader that lost the Lease stops writing at once.
+ */
+export interface Writer {
+  kube: KubeWrites;
+  metrics: Metrics;
+  signal?: AbortSignal;
 }
 
 /** Hash of what the operator last applied; a changed desired state changes it (removals included). */
@@ -27,14 +37,14 @@ export function isSubset(want: unknown, have: unknown): boolean {
  * Server-side applies `desired` unless the live object already matches it: same applied hash and every
  * desired field in place. A converged operator therefore sends no write at all.
  */
-export async function applyIfChanged<T extends KubeObject>(kube: KubeWrites, metrics: Metrics, desired: T, observed: KubeObject | undefined): Promise<boolean> {
+export async function applyIfChanged<T extends KubeObject>({ kube, metrics, signal }: Writer, desired: T, observed: KubeObject | undefined): Promise<boolean> {
   const hash = sha256(canonicalJson(desired)).slice(0, 32);
   const withHash = { ...desired, metadata: { ...desired.metadata, annotations: { ...desired.metadata?.annotations, [APPLIED_HASH_ANNOTATION]: hash } } };
   if (observed && observed.metadata?.annotations?.[APPLIED_HASH_ANNOTATION] === hash && isSubset(withHash, observed)) return false;
   const key = `${desired.kind}/${desired.metadata?.name}`;
   if (cacheBehindOwnWrite(kube, key, observed)) return false;
   metrics.writes.inc({ verb: "apply", kind: desired.kind ?? "" });
-  const written = await kube.apply(kindOf(desired), withHash);
+  const written = await kube.apply(kindOf(desired), withHash, { signal });
   recordOwnWrite(kube, key, observed, written?.metadata?.resourceVersion);
   return true;
 }
@@ -72,8 +82,7 @@ function recordOwnWrite(kube: KubeWrites, key: string, observed: KubeObject | un
  * lists the status fields the operator manages (others, e.g. the job-builder's, are left alone).
  */
 export async function applyStatusIfChanged(
-  kube: KubeWrites,
-  metrics: Metrics,
+  { kube, metrics, signal }: Writer,
   target: { kind: string; plural: string; name: string },
   status: Record<string, unknown>,
   observed: { metadata?: { resourceVersion?: string }; status?: object },
@@ -84,15 +93,15 @@ export async function applyStatusIfChanged(
   const key = `${target.kind}/${target.name}/status`;
   if (cacheBehindOwnWrite(kube, key, observed)) return false;
   metrics.writes.inc({ verb: "apply-status", kind: target.kind });
-  const written = await kube.applyStatus(kind(API_VERSION, target.kind, target.plural), target.name, status);
+  const written = await kube.applyStatus(kind(API_VERSION, target.kind, target.plural), target.name, status, { signal });
   const produced = written.metadata?.resourceVersion;
   recordOwnWrite(kube, key, observed, produced);
   return true;
 }
 
-export async function deleteObject(kube: KubeWrites, metrics: Metrics, object: KubeObject): Promise<void> {
+export async function deleteObject({ kube, metrics, signal }: Writer, object: KubeObject): Promise<void> {
   metrics.writes.inc({ verb: "delete", kind: object.kind ?? "" });
-  await kube.delete(kindOf(object), object.metadata?.name ?? "");
+  await kube.delete(kindOf(object), object.metadata?.name ?? "", { signal });
 }
 
 /** Waits for every write (none is left running), then fails with the first error, if any. */

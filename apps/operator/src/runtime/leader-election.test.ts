@@ -1,6 +1,6 @@
 import { createLogger } from "@fireworkers/observability";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { startLeaderElection, type LeaderElection, type LeaseLock, type LeaseRecord } from "./leader-election.ts";
+import { startLeaderElection, validateTimings, type LeaderElection, type LeaseLock, type LeaseRecord } from "./leader-election.ts";
 
 // The timing logic runs on fake timers, so the Lease lives in memory here: an in-memory record with the
 // apiserver's optimistic concurrency (update fails when the version moved). The real Lease on a real
@@ -114,8 +114,42 @@ describe("leader election", () => {
     expect(me.lost).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
     expect(me.lost).toBe(true);
-    // A successor may take over only at leaseDuration after the last renew: the old leader stopped first.
-    expect(timings.renewDeadlineSeconds).toBeLessThan(timings.leaseDurationSeconds);
+  });
+
+  it("a successor cannot take the Lease before leaseDuration after the last renew, and the old leader stopped before that", async () => {
+    const lock = new MemoryLease();
+    // Only the leader's connection hangs; the successor reaches the Lease.
+    let hang = false;
+    const never = () => new Promise<never>(() => {});
+    const leaderSide: LeaseLock = {
+      get: () => (hang ? never() : lock.get()),
+      create: (record) => (hang ? never() : lock.create(record)),
+      update: (record, version) => (hang ? never() : lock.update(record, version)),
+    };
+    const me = watch(start(leaderSide, "me"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(me.acquired).toBe(true);
+    const lastRenew = Date.now();
+    hang = true;
+    const successor = watch(start(lock, "successor"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(successor.acquired).toBe(false);
+    await vi.advanceTimersByTimeAsync(lastRenew + timings.leaseDurationSeconds * 1000 - 1 - Date.now());
+    expect(successor.acquired).toBe(false);
+    expect(lock.record?.holderIdentity).toBe("me");
+    expect(me.lost).toBe(true);
+    await vi.advanceTimersByTimeAsync(timings.retryPeriodSeconds * 1000 + 1);
+    expect(successor.acquired).toBe(true);
+    expect(lock.record?.holderIdentity).toBe("successor");
+  });
+
+  it("refuses timings under which the old leader could still lead when a successor takes over", () => {
+    // 1 + 3 = 4 s: the leader would notice a failed renew only when a successor may already hold the Lease.
+    expect(() => startLeaderElection(new MemoryLease(), { ...timings, identity: "x", leaseDurationSeconds: 4, renewDeadlineSeconds: 3, retryPeriodSeconds: 1 }, log)).toThrow(
+      /retryPeriod \(1 s\) \+ renewDeadline \(3 s\) must be shorter than leaseDuration \(4 s\)/,
+    );
+    expect(() => startLeaderElection(new MemoryLease(), { ...timings, identity: "x", leaseDurationSeconds: 15, renewDeadlineSeconds: 2, retryPeriodSeconds: 2 }, log)).toThrow(/retryPeriod \* 1\.2/);
+    expect(() => validateTimings({ leaseDurationSeconds: 4, renewDeadlineSeconds: 2, retryPeriodSeconds: 1 })).not.toThrow();
   });
 
   it("keeps leading through failed renews that recover within renewDeadline", async () => {

@@ -3,8 +3,10 @@
 // WHEN it saw it change on its own clock (observedTime), and takes the Lease only when it is free or
 // the record stayed unchanged for leaseDuration since. The leader renews every retryPeriod; each renew
 // round has renewDeadline to succeed (a hung call is abandoned at the deadline), and when it does not,
-// the leader stops leading at that moment. renewDeadline < leaseDuration, so the old leader has
-// stopped before any candidate can see the Lease expire.
+// the leader stops leading at that moment. A round starts retryPeriod after the last successful renew,
+// so the leader notices failure at last renew + retryPeriod + renewDeadline, while a candidate may take
+// the Lease leaseDuration after it saw that renew: retryPeriod + renewDeadline < leaseDuration is
+// required (validateTimings), so the old leader has stopped before any candidate can see the Lease expire.
 import { KINDS, type Lease } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import { abandonOnAbort } from "./abort.ts";
@@ -61,16 +63,17 @@ export function kubeLeaseLock(kube: Kube, name: string): LeaseLock {
     return { holderIdentity: s.holderIdentity, leaseDurationSeconds: s.leaseDurationSeconds, acquireTime: time(s.acquireTime), renewTime: time(s.renewTime), leaseTransitions: s.leaseTransitions };
   };
   return {
-    async get() {
-      const lease = await kube.get(KINDS.Lease, name);
+    // Every call under the election's signal: a renew past its deadline is abandoned, not left to land later.
+    async get(signal) {
+      const lease = await kube.get(KINDS.Lease, name, { signal });
       return lease && { record: toRecord(lease), version: lease.metadata?.resourceVersion ?? "" };
     },
-    async create(record) {
-      await kube.create(KINDS.Lease, { metadata: { name }, spec: spec(record) });
+    async create(record, signal) {
+      await kube.create(KINDS.Lease, { metadata: { name }, spec: spec(record) }, { signal });
     },
-    async update(record, version) {
+    async update(record, version, signal) {
       // replace with the read resourceVersion: a concurrent candidate's write makes this one fail (409).
-      await kube.replace(KINDS.Lease, { metadata: { name, resourceVersion: version }, spec: spec(record) });
+      await kube.replace(KINDS.Lease, { metadata: { name, resourceVersion: version }, spec: spec(record) }, { signal });
     },
   };
 }
@@ -106,11 +109,28 @@ const sameRecord = (a: LeaseRecord, b: LeaseRecord) =>
   a.renewTime === b.renewTime &&
   a.leaseTransitions === b.leaseTransitions;
 
+/**
+ * Refuses timings under which two leaders could overlap. client-go's NewLeaderElector
+ * (k8s.io/client-go/tools/leaderelection/leaderelection.go) requires leaseDuration > renewDeadline and
+ * renewDeadline > retryPeriod * JitterFactor (1.2); the first is not enough here, because a renew round
+ * starts only retryPeriod after the last renew: retryPeriod + renewDeadline must stay below leaseDuration.
+ */
+export function validateTimings(options: Pick<LeaderElectionOptions, "leaseDurationSeconds" | "renewDeadlineSeconds" | "retryPeriodSeconds">): void {
+  const { leaseDurationSeconds: lease, renewDeadlineSeconds: renew, retryPeriodSeconds: retry } = options;
+  if (!(lease > 0 && renew > 0 && retry > 0)) throw new Error("leader election: leaseDuration, renewDeadline and retryPeriod must be positive");
+  if (retry + renew >= lease) {
+    throw new Error(
+      `leader election: retryPeriod (${retry} s) + renewDeadline (${renew} s) must be shorter than leaseDuration (${lease} s), or a successor may take the Lease while this leader still reconciles`,
+    );
+  }
+  if (renew <= retry * 1.2) throw new Error(`leader election: renewDeadline (${renew} s) must be greater than retryPeriod * 1.2 (${retry * 1.2} s), as client-go requires`);
+}
+
 export function startLeaderElection(lock: LeaseLock, options: LeaderElectionOptions, log: Logger): LeaderElection {
   const { leaseName: name, identity } = options;
   const retryMs = options.retryPeriodSeconds * 1000;
   const renewDeadlineMs = options.renewDeadlineSeconds * 1000;
-  if (renewDeadlineMs >= options.leaseDurationSeconds * 1000) log.warn({ lease: name }, "renewDeadline should be shorter than leaseDuration");
+  validateTimings(options);
   const stop = new AbortController();
   let leading = false;
   let signalAcquired!: () => void;

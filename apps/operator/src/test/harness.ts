@@ -60,7 +60,7 @@ export async function startOperator(env: TestEnvInfo, namespace: string, name = 
       HEALTH_PORT: String(healthPort),
       POD_NAME: name,
       LEASE_DURATION_SECONDS: "4",
-      LEASE_RENEW_DEADLINE_SECONDS: "3",
+      LEASE_RENEW_DEADLINE_SECONDS: "2",
       LEASE_RETRY_PERIOD_SECONDS: "1",
       LOG_LEVEL: "debug",
       ...extra,
