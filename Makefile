@@ -14,7 +14,7 @@ export NX_NO_CLOUD := true
 export WRANGLER_SEND_METRICS := false
 
 .PHONY: help setup deps debian go-tools python lint typecheck test test-unit test-integration env crds api-token \
-	base-image app-images bench bench-image bench-operator bench-upload bench-e2e setup-cluster up up-cluster down cluster-status e2e \
+	base-image app-images bench bench-image bench-operator bench-upload bench-e2e bench-kv setup-cluster up up-cluster down cluster-status e2e \
 	deploy undeploy
 
 help: ## list the targets
@@ -87,7 +87,7 @@ e2e: up ## end-to-end tests with the real wrangler against the platform on the s
 crds: deps ## regenerate deploy/crds from libs/crd-types
 	node libs/crd-types/src/cli/write-crds.ts
 
-bench: bench-upload bench-image bench-operator bench-e2e ## every benchmark; each prints its figures and ratios
+bench: bench-upload bench-image bench-operator bench-e2e bench-kv ## every benchmark; each prints its figures and ratios
 
 bench-upload: setup ## upload through fake-cf-api vs direct S3 (throughput ratio, API RSS growth)
 	node bench/upload.bench.ts
@@ -98,6 +98,10 @@ bench-operator: setup ## operator: converge 100 accounts x 10 versions (time, ap
 bench-e2e: up ## on the make up platform: deploy-to-serving p50/p95 with its breakdown; wrk via the platform path vs bare workerd
 	scripts/setup-debian.sh --bench
 	node bench/e2e.bench.ts
+
+bench-kv: up ## on the make up platform: env.KV.get (cached) vs a constant via wrk; uncached gateway GET vs direct S3 GET; kv bulk put 10k vs S3
+	scripts/setup-debian.sh --bench
+	node bench/kv.bench.ts
 
 api-token: deps ## issue an API token: make api-token ACCOUNT=<id> [NAMESPACE=fireworkers] [CREATE_ACCOUNT=1]
 	@test -n "$(ACCOUNT)" || { echo "usage: make api-token ACCOUNT=<account id> [NAMESPACE=ns] [CREATE_ACCOUNT=1]" >&2; exit 2; }

@@ -10,11 +10,11 @@ import tseslint from "typescript-eslint";
 //   type:test -> type:lib, type:tool, type:test  (tools/testenv, tools/e2e)
 // Product code never imports a tool or test project; only test files (*.test.ts, test/, bench/) may, so
 // neither the test environment nor the repository's tooling can leak into what ships.
-//   scope:X    -> scope:X and scope:shared (product scopes: api, operator, builder, shared)
+//   scope:X    -> scope:X and scope:shared (product scopes: api, operator, gateway, builder, shared)
 //   scope:tool, scope:test -> any scope (tooling builds and tests every part of the product)
 const testFiles = ["**/*.test.ts", "**/test/**/*.ts", "**/*.test-helpers.ts", "bench/**/*.ts", "vitest.config.ts"];
 
-const PRODUCT_SCOPES = ["scope:api", "scope:operator", "scope:builder", "scope:shared"];
+const PRODUCT_SCOPES = ["scope:api", "scope:operator", "scope:gateway", "scope:builder", "scope:shared"];
 const TOOLING_SCOPES = ["scope:tool", "scope:test"];
 
 const boundaries = (testCode) => {
@@ -32,6 +32,7 @@ const boundaries = (testCode) => {
         { sourceTag: "type:test", onlyDependOnLibsWithTags: ["type:lib", "type:tool", "type:test"] },
         { sourceTag: "scope:api", onlyDependOnLibsWithTags: ["scope:api", "scope:shared", ...toolingScopes] },
         { sourceTag: "scope:operator", onlyDependOnLibsWithTags: ["scope:operator", "scope:shared", ...toolingScopes] },
+        { sourceTag: "scope:gateway", onlyDependOnLibsWithTags: ["scope:gateway", "scope:shared", ...toolingScopes] },
         { sourceTag: "scope:builder", onlyDependOnLibsWithTags: ["scope:builder", "scope:shared", ...toolingScopes] },
         { sourceTag: "scope:shared", onlyDependOnLibsWithTags: ["scope:shared", ...toolingScopes] },
         { sourceTag: "scope:tool", onlyDependOnLibsWithTags: [...PRODUCT_SCOPES, ...TOOLING_SCOPES] },

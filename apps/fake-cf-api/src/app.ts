@@ -47,6 +47,8 @@ export function buildApp(options: AppOptions) {
     // Bodies of JSON routes are small; uploads are streamed by their handlers and never reach this limit.
     bodyLimit: 1 << 20,
     requestTimeout: config.requestTimeoutMs,
+    // A KV key (path parameter) is up to 512 bytes, percent-encoded up to three times that.
+    routerOptions: { maxParamLength: 2048 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -9,7 +9,7 @@ import { REPO_ROOT } from "@fireworkers/testenv";
 import { tokenHash, tokenSecretName } from "./domain/tokens.ts";
 import { zoneId } from "./domain/zones.ts";
 import { KINDS, type Kind } from "@fireworkers/kube";
-import { setupAccounts, startApiInProcess } from "./test/harness.ts";
+import { FIXTURE_KV_NAMESPACES, setupAccounts, startApiInProcess } from "./test/harness.ts";
 import { call, helloModule, uploadForm } from "./test/requests.ts";
 
 const env = inject("env");
@@ -25,7 +25,7 @@ describe("API tokens", () => {
   /** Everything of account A, to compare before and after B's attempts. */
   const snapshotA = async () => {
     const out: string[] = [];
-    const kinds: Kind[] = [KINDS.WorkerScript, KINDS.WorkerVersion, KINDS.WorkerDeployment];
+    const kinds: Kind[] = [KINDS.WorkerScript, KINDS.WorkerVersion, KINDS.WorkerDeployment, KINDS.WorkerKVNamespace];
     for (const kind of kinds) {
       for (const o of (await ctx.kube.list(kind, { labelSelector: { [LABELS.account]: A } })).items) out.push(`${kind.kind}/${o.metadata?.name}@${o.metadata?.resourceVersion}`);
     }
@@ -54,6 +54,8 @@ describe("API tokens", () => {
       .replace(":scriptName", "victim")
       .replace(":versionId", versionId)
       .replace(":secretName", "API_KEY")
+      .replace(":namespaceId", FIXTURE_KV_NAMESPACES[0]!)
+      .replace(":keyName", "k")
       .replace(":zoneId", zoneId(A, "example.com"));
 
   /** A body each route would accept from A's own token: B must be refused for who it is, not for what it sends. */
@@ -69,11 +71,17 @@ describe("API tokens", () => {
     if (url.endsWith("/subdomain") && method === "POST") return { json: { enabled: false } };
     if (url.endsWith("/script-settings")) return { json: { tags: ["stolen"] } };
     if (url.endsWith("/workers/routes") && method === "POST") return { json: { pattern: "x.example.com/*", script: "victim" } };
+    if (url.endsWith("/storage/kv/namespaces") && method === "POST") return { json: { title: "stolen" } };
+    if (url.endsWith("/storage/kv/namespaces/:namespaceId") && method === "PUT") return { json: { title: "stolen" } };
+    if (url.endsWith("/bulk") && method === "PUT") return { json: [{ key: "k", value: "stolen" }] };
+    if (url.endsWith("/bulk") || url.endsWith("/bulk/delete")) return { json: ["k"] };
+    if (url.endsWith("/bulk/get")) return { json: { keys: ["k"] } };
+    if (url.endsWith("/values/:keyName") && method === "PUT") return { body: "stolen" };
     return {};
   };
 
   it("covers every route of the API", () => {
-    expect(api.app.apiRoutes.length).toBe(38);
+    expect(api.app.apiRoutes.length).toBe(50);
     expect(api.app.apiRoutes.every((r) => r.auth !== "none")).toBe(true);
   });
 
@@ -89,7 +97,7 @@ describe("API tokens", () => {
   it("refuses account B's token with 10000 on every route of account A, and A is unchanged", async () => {
     const before = await snapshotA();
     const accountRoutes = api.app.apiRoutes.filter((r) => r.auth === "account");
-    expect(accountRoutes.length).toBe(31);
+    expect(accountRoutes.length).toBe(43);
     for (const route of accountRoutes) {
       const res = await call(api.url, route.method, concrete(route.url), { token: ctx.tokens[B], ...bodyFor(route.method, route.url) });
       expect([route.method, route.url, res.status, res.body.errors]).toEqual([route.method, route.url, 403, [{ code: 10000, message: "Authentication error" }]]);

@@ -40,7 +40,7 @@ export async function buildBundleImage(
   log.info({ modules: wanted.length, bytes: wanted.reduce((n, m) => n + m.size, 0), ms: Date.now() - t }, "modules downloaded and verified");
 
   t = Date.now();
-  const rendered = renderConfig(spec.scripts);
+  const rendered = renderConfig(spec.scripts, { bindingsGateway: spec.bindingsGateway });
   for (const warning of rendered.warnings) log.warn({ warning }, "config");
   log.info({ scripts: spec.scripts.length, configBytes: rendered.config.length, sockets: rendered.sockets, ms: Date.now() - t }, "config rendered");
 

@@ -26,6 +26,8 @@ export interface OperatorConfig {
   /** Per-script sockets are firstWorkerPort + workerNumber. */
   firstWorkerPort: number;
   defaultReplicas: number;
+  /** host:port of the bindings gateway, rendered into the config of bundles with KV bindings. */
+  bindingsGateway: string;
   /** Finished JobBuilders kept per account besides the ones in use. */
   keepBuilds: number;
   /** Reconciles in flight per controller; version checks (S3 + one status write each) get their own. */
@@ -60,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): OperatorConfig
     routerPort: num("ROUTER_PORT", 8000),
     firstWorkerPort: num("FIRST_WORKER_PORT", 8080),
     defaultReplicas: num("DEFAULT_REPLICAS", 2),
+    bindingsGateway: env.BINDINGS_GATEWAY_ADDRESS || `bindings-gateway.${env.NAMESPACE ?? "fireworkers"}.svc.cluster.local:80`,
     keepBuilds: num("KEEP_BUILDS", 3),
     workers: { versions: Math.max(1, num("VERSION_CHECK_WORKERS", 32)), others: Math.max(1, num("RECONCILE_WORKERS", 8)) },
     reconcileTimeoutSeconds: num("RECONCILE_TIMEOUT_SECONDS", 60),

@@ -48,6 +48,6 @@ log.info("caches synced");
 await election?.acquired;
 if (!stopping) {
   metrics.leader.set(1);
-  operator.startControllers();
+  await operator.startControllers();
   log.info("reconciling");
 }

@@ -10,6 +10,7 @@ export * from "./kinds/worker-deployment.ts";
 export * from "./kinds/worker-release.ts";
 export * from "./kinds/job-builder.ts";
 export * from "./kinds/worker-bundle.ts";
+export * from "./kinds/worker-kv-namespace.ts";
 export * from "./naming.ts";
 export * from "./ordering.ts";
 export * from "./quotas.ts";

@@ -19,6 +19,7 @@ import {
   jobBuilder,
   workerAccount,
   workerBundle,
+  workerKVNamespace,
   workerDeployment,
   workerRelease,
   workerScript,
@@ -27,6 +28,7 @@ import {
   type KindDefinition,
   type WorkerAccount,
   type WorkerBundle,
+  type WorkerKVNamespace,
   type WorkerDeployment,
   type WorkerRelease,
   type WorkerScript,
@@ -114,6 +116,7 @@ export const KINDS = {
   WorkerRelease: custom<WorkerRelease>(workerRelease),
   JobBuilder: custom<JobBuilder>(jobBuilder),
   WorkerBundle: custom<WorkerBundle>(workerBundle),
+  WorkerKVNamespace: custom<WorkerKVNamespace>(workerKVNamespace),
 } as const;
 
 /** The descriptor of an object's own kind (from its apiVersion and kind), for code generic over kinds. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { metadataKey, moduleKey, scriptPrefix, validateModuleName, versionPrefix } from "./layout.ts";
+import { kvNamespacePrefix, metadataKey, moduleKey, scriptPrefix, validateModuleName, versionPrefix } from "./layout.ts";
 
 const v = "0b3c9a3e-5a6f-4c1e-9d7e-2f1a3b4c5d6e";
 
@@ -29,6 +29,13 @@ describe("S3 layout", () => {
 
   it.each(["index.js", "lib/util.mjs", "add.wasm", "index.js.map", "@scope/pkg/mod.js", "data/file name.txt"])("accepts %j", (name) => {
     expect(validateModuleName(name)).toBe(name);
+  });
+
+  it("gives each KV namespace its own prefix under the account", () => {
+    expect(kvNamespacePrefix("acc1", "0123456789abcdef0123456789abcdef")).toBe("accounts/acc1/kv/0123456789abcdef0123456789abcdef/");
+    expect(() => kvNamespacePrefix("acc1", "../../x")).toThrow(/KV namespace id/);
+    expect(() => kvNamespacePrefix("acc1", "0123456789ABCDEF0123456789ABCDEF")).toThrow(/KV namespace id/);
+    expect(() => kvNamespacePrefix("a/b", "0123456789abcdef0123456789abcdef")).toThrow(/account/);
   });
 
   it("refuses account, script or version shapes that could escape the prefix", () => {

@@ -1,11 +1,13 @@
 // The S3 layout, immutable per version:
 //   accounts/<account>/scripts/<script>/versions/<versionId>/metadata.json
 //   accounts/<account>/scripts/<script>/versions/<versionId>/modules/<module name>
+//   accounts/<account>/kv/<namespace id>/...                       (Workers KV: libs/kv-store)
 // Callers validate account, script and module names before they reach these functions; the functions
 // re-check the shapes anyway, so no unvalidated string ever becomes a key.
 
 const ACCOUNT = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SCRIPT = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const KV_NAMESPACE = /^[0-9a-f]{32}$/;
 const VERSION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function check(kind: string, value: string, pattern: RegExp): string {
@@ -18,6 +20,10 @@ export const scriptPrefix = (account: string, script: string) =>
 
 export const versionPrefix = (account: string, script: string, versionId: string) =>
   `${scriptPrefix(account, script)}versions/${check("version id", versionId, VERSION)}/`;
+
+/** Where one KV namespace keeps its values: accounts/<account>/kv/<namespace id>/ (the layout inside is libs/kv-store's). */
+export const kvNamespacePrefix = (account: string, namespaceId: string) =>
+  `accounts/${check("account", account, ACCOUNT)}/kv/${check("KV namespace id", namespaceId, KV_NAMESPACE)}/`;
 
 export const metadataKey = (prefix: string) => `${prefix}metadata.json`;
 

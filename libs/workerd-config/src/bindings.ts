@@ -5,9 +5,13 @@ import type { Binding } from "@fireworkers/crd-types";
 import type * as model from "./model.ts";
 import { checkBindingName, checkModuleName, secretEnvVar } from "./validate.ts";
 
-export const KV_PLACEHOLDER = "fireworkers:kv-placeholder";
 export const UNBOUND_SERVICE = "fireworkers:unbound-service";
-export type Placeholder = typeof KV_PLACEHOLDER | typeof UNBOUND_SERVICE;
+/** The platform worker every KV binding points at (runtime/kv-binding.mjs), with its namespace id in props. */
+export const KV_SERVICE = "fireworkers:kv";
+/** Services a bundle gets only when one of its bindings needs them. */
+export type Placeholder = typeof UNBOUND_SERVICE | typeof KV_SERVICE;
+
+const KV_NAMESPACE_ID = /^[0-9a-f]{32}$/;
 
 export type CheckedBinding = { name: string } & (
   | { type: "plain_text"; text: string }
@@ -18,7 +22,7 @@ export type CheckedBinding = { name: string } & (
   | { type: "text_blob" | "data_blob"; part: string }
   /** `bound`: the target script is deployed in this bundle. */
   | { type: "service"; service: string; entrypoint?: string; bound: boolean }
-  | { type: "kv_namespace" }
+  | { type: "kv_namespace"; namespaceId: string }
 );
 
 export interface CheckContext {
@@ -74,9 +78,12 @@ export function checkBinding(binding: Binding, ctx: CheckContext): CheckedBindin
       if (!bound) ctx.warn(`service binding ${ctx.script}.${name} targets "${service}", which is not deployed in this bundle: it answers 503`);
       return { name, type: "service", service, bound, ...(entrypoint === undefined ? {} : { entrypoint }) };
     }
-    case "kv_namespace":
-      ctx.warn(`KV binding ${ctx.script}.${name} is not implemented yet: reads find nothing, writes fail with 501`);
-      return { name, type: "kv_namespace" };
+    case "kv_namespace": {
+      // The API checks at upload that the namespace is the account's; here only its shape, as it becomes config.
+      const namespaceId = stringSetting(binding, "namespace_id");
+      if (!KV_NAMESPACE_ID.test(namespaceId)) throw new Error(`binding ${name}: KV namespace id ${JSON.stringify(namespaceId)} is not 32 hex digits`);
+      return { name, type: "kv_namespace", namespaceId };
+    }
     case "inherit":
       throw new Error(`binding ${name} is "inherit": the API must resolve it to the previous version's binding before a build`);
     default:
@@ -113,7 +120,8 @@ export function workerdBinding(b: CheckedBinding, ctx: BuildContext): model.Bind
       }
       return { name, kind: "service", value: { name: b.service, ...(b.entrypoint === undefined ? {} : { entrypoint: b.entrypoint }) } };
     case "kv_namespace":
-      ctx.use(KV_PLACEHOLDER);
-      return { name, kind: "kvNamespace", value: { name: KV_PLACEHOLDER } };
+      // workerd's native binding; the platform worker adds the credential and forwards to the gateway.
+      ctx.use(KV_SERVICE);
+      return { name, kind: "kvNamespace", value: { name: KV_SERVICE, props: { json: JSON.stringify({ namespace: b.namespaceId }) } } };
   }
 }

@@ -29,6 +29,8 @@ export interface RenderOptions {
   /** Port of script `workerNumber` n is basePort + n. */
   basePort?: number;
   routerPort?: number;
+  /** host:port of the bindings gateway (the KV bindings' external service). */
+  bindingsGateway?: string;
 }
 
 /** A file of the layer, relative to the config's directory (/worker in the image). */

@@ -52,10 +52,12 @@ export interface Header {
   value: string;
 }
 
-/** `ServiceDesignator`: printed as the bare name when there is no entrypoint, as the schema allows. */
+/** `ServiceDesignator`: printed as the bare name when there is no entrypoint or props, as the schema allows. */
 export interface ServiceDesignator {
   name: string;
   entrypoint?: string;
+  /** `ctx.props` of the target worker (the schema's `props = (json = "...")`); JSON text. */
+  props?: { json: string };
 }
 
 /** `Service`: a name and exactly one of worker / external / network / disk. */

@@ -123,6 +123,11 @@ describe("printConfig", () => {
     ["a service", { name: "S", kind: "service", value: { name: "backend" } }, '(name = "S", service = "backend")'],
     ["a service entrypoint", { name: "S", kind: "service", value: { name: "backend", entrypoint: "Admin" } }, '(name = "S", service = (name = "backend", entrypoint = "Admin"))'],
     ["a KV namespace", { name: "KV", kind: "kvNamespace", value: { name: "kv-gateway" } }, '(name = "KV", kvNamespace = "kv-gateway")'],
+    [
+      "a KV namespace with props",
+      { name: "KV", kind: "kvNamespace", value: { name: "fireworkers:kv", props: { json: '{"namespace":"ab"}' } } },
+      '(name = "KV", kvNamespace = (name = "fireworkers:kv", props = (json = "{\\"namespace\\":\\"ab\\"}")))',
+    ],
     ["a KV namespace on an entrypoint", { name: "KV", kind: "kvNamespace", value: { name: "gw", entrypoint: "Kv" } }, '(name = "KV", kvNamespace = (name = "gw", entrypoint = "Kv"))'],
     ["an R2 bucket", { name: "R2", kind: "r2Bucket", value: { name: "r2-gateway" } }, '(name = "R2", r2Bucket = "r2-gateway")'],
     ["an environment variable", { name: "E", kind: "fromEnvironment", value: "S6_API_KEY" }, '(name = "E", fromEnvironment = "S6_API_KEY")'],

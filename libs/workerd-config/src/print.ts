@@ -129,7 +129,8 @@ function constant(name: string, type: "Config" | "Worker", fields: readonly Fiel
 
 function designator(d: ServiceDesignator): Value {
   // The schema lets a bare string stand for (name = "...").
-  return d.entrypoint === undefined ? text(d.name) : struct(["name", text(d.name)], ["entrypoint", text(d.entrypoint)]);
+  if (d.entrypoint === undefined && d.props === undefined) return text(d.name);
+  return struct(["name", text(d.name)], ["entrypoint", optText(d.entrypoint)], ["props", d.props && struct(["json", text(d.props.json)])]);
 }
 
 const header = (h: Header): Value => struct(["name", text(h.name)], ["value", text(h.value)]);

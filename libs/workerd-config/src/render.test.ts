@@ -28,6 +28,7 @@ describe("renderConfig", () => {
   it("lists the files to embed, without source maps, sorted, with the runtime workers", () => {
     const { files } = renderConfig(BUNDLES["multi-module-wasm"]!);
     expect(files.map((f) => f.path)).toEqual([
+      "fireworkers/kv-binding.mjs",
       "fireworkers/router.mjs",
       "fireworkers/routing.mjs",
       "fireworkers/split.mjs",
@@ -63,11 +64,27 @@ describe("renderConfig", () => {
     expect(renderConfig(BUNDLES["single-esm"]!, { maxCompatibilityDate: "2024-06-30" }).config).toContain('"2024-06-30"');
   });
 
-  it("stubs KV and services outside the bundle, with warnings", () => {
+  it("stubs services outside the bundle, with a warning", () => {
     const { config, warnings } = renderConfig(BUNDLES["service-binding"]!);
-    expect(warnings).toHaveLength(2);
-    expect(config).toContain('(name = "fireworkers:kv-placeholder", worker = ');
+    expect(warnings).toHaveLength(1);
     expect(config).toContain('(name = "GONE", service = "fireworkers:unbound-service")');
+  });
+
+  it("points KV bindings at the platform's KV worker with the namespace id in props, and that worker at the gateway", () => {
+    const { config, files } = renderConfig(BUNDLES["service-binding"]!, { bindingsGateway: "gw.example.svc:8080" });
+    expect(config).toContain('(name = "CACHE", kvNamespace = (name = "fireworkers:kv", props = (json = "{\\"namespace\\":\\"5d1a0c7b1a2b4c3d8e9f00112233aabb\\"}")))');
+    expect(config).toContain('(name = "fireworkers:kv", worker = ');
+    expect(config).toContain('(name = "CREDENTIAL", fromEnvironment = "FIREWORKERS_BINDINGS_CREDENTIAL")');
+    expect(config).toContain('(name = "fireworkers:bindings-gateway", external = (address = "gw.example.svc:8080", http = ()))');
+    expect(files.map((f) => f.path)).toContain("fireworkers/kv-binding.mjs");
+    // only the platform's KV worker binds the gateway; tenant workers have no binding to it
+    expect(config.match(/service = "fireworkers:bindings-gateway"/g)).toHaveLength(1);
+  });
+
+  it("renders no KV worker or gateway for a bundle without KV bindings", () => {
+    const { config } = renderConfig(BUNDLES["single-esm"]!);
+    expect(config).not.toContain("fireworkers:kv");
+    expect(config).not.toContain("bindings-gateway");
   });
 
   it("uses the shared secret env var names", () => {
@@ -111,12 +128,14 @@ describe("checkVersion (the API's upload-time dry run)", () => {
   const ok = { versionId: "00000000-0000-4000-8000-000000000001", mainModule: "index.js", modules: [{ name: "index.js", type: "esm" as const }] };
 
   it("accepts a renderable version and passes on the warnings", () => {
-    expect(checkVersion("hello", { ...ok, bindings: [{ name: "KV", type: "kv_namespace", namespace_id: "x" }] })).toContainEqual(expect.stringMatching(/KV binding/));
+    expect(checkVersion("hello", { ...ok, bindings: [{ name: "KV", type: "kv_namespace", namespace_id: "0123456789abcdef0123456789abcdef" }] })).not.toContainEqual(expect.stringMatching(/KV/));
+    expect(checkVersion("hello", { ...ok, bindings: [{ name: "S", type: "service", service: "gone" }] })).toContainEqual(expect.stringMatching(/not deployed/));
   });
 
   it.each([
     ["a binding name that is not an identifier", { bindings: [{ name: "my-var", type: "plain_text", text: "x" }] }, /invalid binding name/],
     ["plain_text without text", { bindings: [{ name: "A", type: "plain_text" }] }, /text/],
+    ["a KV namespace id that is not 32 hex", { bindings: [{ name: "KV", type: "kv_namespace", namespace_id: '0"; x' }] }, /KV namespace id/],
     ["a wasm binding to a part that was not uploaded", { bindings: [{ name: "W", type: "wasm_module", part: "add.wasm" }] }, /not among the version's modules/],
     ["an unknown compatibility flag shape", { compatibilityFlags: ["Not A Flag"] }, /invalid compatibility flag/],
     ["an invalid entrypoint on a service not deployed yet", { bindings: [{ name: "S", type: "service", service: "other", entrypoint: "x y" }] }, /invalid entrypoint/],

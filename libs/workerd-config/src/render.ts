@@ -6,7 +6,8 @@
 //            "<script>" is always the script's entry, and service bindings and sockets target it.
 // Sockets:   "http-<script>" on basePort + workerNumber (8080 + n), and "http-router" on routerPort (8000),
 //            which dispatches by Host and by path prefix (runtime/routing.mjs).
-import { KV_PLACEHOLDER, UNBOUND_SERVICE, workerdBinding, type Placeholder } from "./bindings.ts";
+import { BINDINGS_CREDENTIAL_ENV } from "@fireworkers/bindings-auth";
+import { KV_SERVICE, UNBOUND_SERVICE, workerdBinding, type Placeholder } from "./bindings.ts";
 import type { BundleScript, BundleVersion, LayerFile, RenderedConfig, RenderOptions } from "./bundle.ts";
 import { checkBundle, type CheckedBundle, type CheckedVersion } from "./check.ts";
 import { WORKERD_MAX_COMPAT_DATE } from "./compat-date.ts";
@@ -17,6 +18,10 @@ import { RUNTIME_DIR, runtimeFiles } from "./runtime-files.ts";
 export const DEFAULT_BASE_PORT = 8080;
 export const DEFAULT_ROUTER_PORT = 8000;
 export const ROUTER_SERVICE = "fireworkers:router";
+/** The bindings gateway, an external service of the config: only the platform's KV worker binds it. */
+export const BINDINGS_GATEWAY_SERVICE = "fireworkers:bindings-gateway";
+/** The gateway's in-cluster Service when the operator says nothing else (deploy/base, namespace fireworkers). */
+export const DEFAULT_BINDINGS_GATEWAY = "bindings-gateway.fireworkers.svc.cluster.local:80";
 /** Env var of the pods with the host suffix the router expects after `<script>.` (e.g. acme.workers.example.com). */
 export const HOST_SUFFIX_ENV = "FIREWORKERS_HOST_SUFFIX";
 /** The platform's own workers are pinned to one date, so their behaviour does not drift with the runtime. */
@@ -27,10 +32,7 @@ export const socketName = (script: string) => `http-${script}`;
 export const ROUTER_SOCKET = "http-router";
 export const modulePath = (script: string, versionId: string, moduleName: string) => `scripts/${script}/${versionId}/${moduleName}`;
 
-const PLACEHOLDERS: [Placeholder, string, string][] = [
-  [KV_PLACEHOLDER, "kv", "KV namespaces are not implemented yet"],
-  [UNBOUND_SERVICE, "service", "the service this binding targets is not deployed"],
-];
+const PLACEHOLDERS: [Placeholder, string, string][] = [[UNBOUND_SERVICE, "service", "the service this binding targets is not deployed"]];
 
 export function renderConfig(scripts: BundleScript[], options: RenderOptions = {}): RenderedConfig {
   const checked = checkBundle(scripts, {
@@ -38,12 +40,16 @@ export function renderConfig(scripts: BundleScript[], options: RenderOptions = {
     router: options.routerPort ?? DEFAULT_ROUTER_PORT,
     maxCompatibilityDate: options.maxCompatibilityDate ?? WORKERD_MAX_COMPAT_DATE,
   });
-  const { config, files, sockets } = buildConfig(checked, options.routerPort ?? DEFAULT_ROUTER_PORT);
+  const { config, files, sockets } = buildConfig(checked, options.routerPort ?? DEFAULT_ROUTER_PORT, options.bindingsGateway ?? DEFAULT_BINDINGS_GATEWAY);
   return { config: printConfig(config, TITLE), files, sockets, warnings: checked.warnings };
 }
 
 /** The model of a checked bundle, the files it embeds (sorted by path) and its sockets. Cannot fail. */
-export function buildConfig(bundle: CheckedBundle, routerPort: number): Omit<RenderedConfig, "config" | "warnings"> & { config: Config } {
+export function buildConfig(
+  bundle: CheckedBundle,
+  routerPort: number,
+  bindingsGateway = DEFAULT_BINDINGS_GATEWAY,
+): Omit<RenderedConfig, "config" | "warnings"> & { config: Config } {
   const services: Service[] = [];
   const files: LayerFile[] = [];
   const used = new Set<Placeholder>();
@@ -78,6 +84,20 @@ export function buildConfig(bundle: CheckedBundle, routerPort: number): Omit<Ren
       ...bundle.scripts.map((script, i): Binding => ({ name: `S${i}`, kind: "service", value: { name: script.name } })),
     ]),
   });
+  if (used.has(KV_SERVICE)) {
+    // Tenant workers hold only their kvNamespace bindings to this worker (the namespace id in props); it alone
+    // holds the account's credential (from the pod's environment) and the gateway (external, not reachable by
+    // the tenants' own fetch(), which goes to public addresses only).
+    services.push({
+      name: KV_SERVICE,
+      comment: "KV bindings: adds the account's credential and forwards to the bindings gateway",
+      worker: runtimeWorker(["kv-binding.mjs"], [
+        { name: "CREDENTIAL", kind: "fromEnvironment", value: BINDINGS_CREDENTIAL_ENV },
+        { name: "GATEWAY", kind: "service", value: { name: BINDINGS_GATEWAY_SERVICE } },
+      ]),
+    });
+    services.push({ name: BINDINGS_GATEWAY_SERVICE, external: { address: bindingsGateway, http: {} } });
+  }
   for (const [name, kind, message] of PLACEHOLDERS) {
     if (!used.has(name)) continue;
     services.push({

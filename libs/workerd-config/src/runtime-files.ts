@@ -1,8 +1,8 @@
-// The platform's own small workers (router, split, placeholders): the same bytes in every bundle.
+// The platform's own small workers (router, split, KV binding, placeholders): the same bytes in every bundle.
 import { readFileSync } from "node:fs";
 
 export const RUNTIME_DIR = "fireworkers";
-const NAMES = ["router.mjs", "routing.mjs", "split.mjs", "unavailable.mjs"] as const;
+const NAMES = ["kv-binding.mjs", "router.mjs", "routing.mjs", "split.mjs", "unavailable.mjs"] as const;
 
 let cache: Map<string, Buffer> | undefined;
 

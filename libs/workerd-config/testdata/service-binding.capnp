@@ -6,7 +6,8 @@ const config :Workerd.Config = (
     (name = "backend", worker = .worker0),
     (name = "frontend", worker = .worker1),
     (name = "fireworkers:router", worker = .worker2),
-    (name = "fireworkers:kv-placeholder", worker = .worker3),
+    (name = "fireworkers:kv", worker = .worker3),
+    (name = "fireworkers:bindings-gateway", external = (address = "bindings-gateway.fireworkers.svc.cluster.local:80", http = ())),
     (name = "fireworkers:unbound-service", worker = .worker4),
   ],
   sockets = [
@@ -34,7 +35,7 @@ const worker1 :Workerd.Worker = (
     (name = "BACKEND", service = "backend"),
     (name = "ADMIN", service = (name = "backend", entrypoint = "Admin")),
     (name = "GONE", service = "fireworkers:unbound-service"),
-    (name = "CACHE", kvNamespace = "fireworkers:kv-placeholder"),
+    (name = "CACHE", kvNamespace = (name = "fireworkers:kv", props = (json = "{\"namespace\":\"5d1a0c7b1a2b4c3d8e9f00112233aabb\"}"))),
   ],
 );
 
@@ -53,15 +54,15 @@ const worker2 :Workerd.Worker = (
   ],
 );
 
-# placeholder: KV namespaces are not implemented yet
+# KV bindings: adds the account's credential and forwards to the bindings gateway
 const worker3 :Workerd.Worker = (
   modules = [
-    (name = "unavailable.mjs", esModule = embed "fireworkers/unavailable.mjs"),
+    (name = "kv-binding.mjs", esModule = embed "fireworkers/kv-binding.mjs"),
   ],
   compatibilityDate = "2025-01-01",
   bindings = [
-    (name = "KIND", text = "kv"),
-    (name = "MESSAGE", text = "KV namespaces are not implemented yet"),
+    (name = "CREDENTIAL", fromEnvironment = "FIREWORKERS_BINDINGS_CREDENTIAL"),
+    (name = "GATEWAY", service = "fireworkers:bindings-gateway"),
   ],
 );
 

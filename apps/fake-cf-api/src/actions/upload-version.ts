@@ -15,6 +15,7 @@ import { brief } from "../log.ts";
 import { secretNames } from "../store/secrets.ts";
 import { streamModules, type WrittenKeys } from "../upload/stream-modules.ts";
 import { pruneVersions, recordDeployment } from "./deploy.ts";
+import { assertKvBindings } from "./kv-bindings.ts";
 import { assertRenderable } from "./renderable.ts";
 
 export interface UploadRequest {
@@ -108,6 +109,7 @@ export async function uploadVersion(ctx: Context, r: UploadRequest): Promise<Upl
     const counters = r.mode === "script" ? (["versions", "deployments"] as const) : (["versions"] as const);
     existing ??= await lookup;
     let resolution = resolve(await early);
+    await assertKvBindings(stores, accountId, resolution.bindings);
     let script: WorkerScript;
     let numbers: { versions?: number; deployments?: number };
     if (existing) {
@@ -124,6 +126,7 @@ export async function uploadVersion(ctx: Context, r: UploadRequest): Promise<Upl
       } else {
         // ...unless a concurrent upload created it meanwhile: then it is an upload to an existing script.
         resolution = resolve(await readContext(ensured.script));
+        await assertKvBindings(stores, accountId, resolution.bindings);
         ({ numbers, script } = await stores.counters.nextAll(ensured.script, [...counters]));
       }
     }

@@ -13,6 +13,7 @@ import {
   Unavailable,
 } from "../domain/errors.ts";
 import { Conflict as KubeConflict, Forbidden as KubeForbidden, Invalid as KubeInvalid, NotFound as KubeNotFound, Unavailable as KubeUnavailable } from "@fireworkers/kube";
+import { isKvError } from "@fireworkers/kv-store";
 import { S3WriteError } from "../upload/stream-modules.ts";
 
 export interface CfError {
@@ -104,6 +105,8 @@ export function toApiError(
   opts: { missingWorker: MissingWorker; bodyLimit: number },
 ): ApiError {
   if (err instanceof ApiError) return err;
+  // Workers KV's own codes (libs/kv-store), shared with the bindings gateway.
+  if (isKvError(err)) return one(err.status, err.code, err.message);
   if (err instanceof DomainError) return fromDomain(err, opts.missingWorker);
   if (err.validation) return invalid(`${err.validationContext ?? "request"}${err.message.slice((err.validationContext ?? "").length)}`);
   if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE") return fromDomain(new TooLarge("bytes", opts.bodyLimit), opts.missingWorker);

@@ -1,6 +1,6 @@
-// Account-level lookups wrangler makes around `delete`: references, tail consumers, Durable Object
-// namespaces and KV namespaces. None of these resources exist here yet (KV is a later issue), so each
-// answers an honest empty list in the shape wrangler paginates on. Paths are relative to
+// Account-level lookups wrangler makes around `delete`: references, tail consumers and Durable Object
+// namespaces. None of these resources exist here yet, so each answers an honest empty list in the shape
+// wrangler paginates on (KV namespaces: routes/kv.ts). Paths are relative to
 // /client/v4/accounts/:accountId.
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
@@ -34,11 +34,5 @@ export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
     "/workers/durable_objects/namespaces",
     { config: { auth: "account" }, schema: { summary: "Durable Object namespaces (none)", tags: ["account"], params: accountParams, querystring: listQuery, response: emptyList } },
     async () => ok([], { page: 1, per_page: 1000, count: 0, total_count: 0, total_pages: 1 }),
-  );
-
-  app.get(
-    "/storage/kv/namespaces",
-    { config: { auth: "account" }, schema: { summary: "KV namespaces (none yet)", tags: ["account"], params: accountParams, querystring: listQuery, response: emptyList } },
-    async () => ok([], { page: 1, per_page: 100, count: 0, total_count: 0, total_pages: 1 }),
   );
 };

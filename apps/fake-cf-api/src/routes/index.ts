@@ -12,6 +12,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { accountRoutes } from "./account.ts";
 import { deploymentRoutes } from "./deployments.ts";
+import { kvRoutes } from "./kv.ts";
 import { scriptRoutes } from "./scripts.ts";
 import { secretRoutes } from "./secrets.ts";
 import { settingsRoutes } from "./settings.ts";
@@ -21,7 +22,7 @@ import { versionRoutes } from "./versions.ts";
 import { zoneRoutes } from "./zones.ts";
 
 /** Routes under /accounts/:accountId: the token must be scoped to that account (auth "account"). */
-const accountScoped = [scriptRoutes, versionRoutes, deploymentRoutes, secretRoutes, settingsRoutes, triggerRoutes, accountRoutes];
+const accountScoped = [scriptRoutes, versionRoutes, deploymentRoutes, secretRoutes, settingsRoutes, triggerRoutes, accountRoutes, kvRoutes];
 
 export const cloudflareApi: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(userRoutes);

@@ -4,7 +4,9 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { LABELS } from "@fireworkers/crd-types";
+import { LABELS, type WorkerAccount, type WorkerKVNamespace } from "@fireworkers/crd-types";
+import { KV_TITLE_LABEL, titleLabel } from "../domain/kv.ts";
+import { ownerRef } from "../store/objects.ts";
 import { KINDS, KubeConfig, type Kind, type KubeObject } from "@fireworkers/kube";
 import { freePort, REPO_ROOT, runWrangler, s3Client, s3Env, startProcess, WRANGLER_4, type RunningProcess, type TestEnvInfo, type WranglerRun } from "@fireworkers/testenv";
 import { buildApp } from "../app.ts";
@@ -32,16 +34,33 @@ export function kubeFor(env: TestEnvInfo, namespace: string): Kube {
   return createKube(namespace, kc);
 }
 
-/** A namespace with one WorkerAccount per id and a token scoped to each. */
+/** The KV namespaces the wrangler reference fixtures bind (w1, w1req: MY_KV; w2: CACHE). */
+export const FIXTURE_KV_NAMESPACES = ["0f2ac74b498b48028cb68387c421e279", "5d1a0c7b1a2b4c3d8e9f00112233aabb"];
+
+/**
+ * A namespace with one WorkerAccount per id and a token scoped to each. The first account owns the
+ * fixtures' KV namespaces (an upload binding a namespace the account does not own is refused).
+ */
 export async function setupAccounts(env: TestEnvInfo, namespace: string, accountIds: string[]) {
   const kube = kubeFor(env, namespace);
   await kube.create(KINDS.Namespace, { metadata: { name: namespace } }).catch(() => undefined);
   const tokens: Record<string, string> = {};
-  for (const id of accountIds) {
-    await kube.create(KINDS.WorkerAccount, { apiVersion: "api.cf-worker/v1", kind: "WorkerAccount", metadata: { name: id }, spec: { workerBundleName: id } });
+  for (const [i, id] of accountIds.entries()) {
+    const account = await kube.create(KINDS.WorkerAccount, { apiVersion: "api.cf-worker/v1", kind: "WorkerAccount", metadata: { name: id }, spec: { workerBundleName: id } });
     tokens[id] = (await new Tokens(kube).issue({ accounts: [id], name: `owner-${id.slice(0, 6)}` })).token;
+    if (i === 0) for (const ns of FIXTURE_KV_NAMESPACES) await createKvNamespace(kube, account, ns, `fixture-${ns.slice(0, 6)}`);
   }
   return { kube, tokens, s3: s3Client(env.s3) };
+}
+
+/** A WorkerKVNamespace with a given id (as an administrator would make one; the API picks random ids). */
+export async function createKvNamespace(kube: Kube, account: WorkerAccount, id: string, title: string): Promise<WorkerKVNamespace> {
+  return kube.create(KINDS.WorkerKVNamespace, {
+    apiVersion: "api.cf-worker/v1",
+    kind: "WorkerKVNamespace",
+    metadata: { name: id, labels: { [LABELS.account]: account.metadata.name, [KV_TITLE_LABEL]: titleLabel(title) }, ownerReferences: [ownerRef(account)] },
+    spec: { accountId: account.metadata.name, title },
+  });
 }
 
 /** The API in this process, on a free port (buildApp + listen). */

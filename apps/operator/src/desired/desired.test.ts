@@ -1,5 +1,5 @@
 import type { Secret } from "@fireworkers/kube";
-import type { WorkerRelease } from "@fireworkers/crd-types";
+import type { Binding, WorkerRelease } from "@fireworkers/crd-types";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
 import { desiredBuildJob, jobOutcome } from "./build-job.ts";
@@ -106,6 +106,18 @@ describe("desired JobBuilder", () => {
 
   it("is nothing when no script is deployed", () => {
     expect(desiredJobBuilder(release([]), versions, config)).toBeUndefined();
+  });
+
+  it("carries the bindings gateway's address only when a version has a KV binding (others keep their identity)", () => {
+    const plain = desiredJobBuilder(r, versions, config)!;
+    expect(plain.spec.bindingsGateway).toBeUndefined();
+    const kv = new Map(versions);
+    const v1 = kv.get(uuid(1))!;
+    kv.set(uuid(1), { ...v1, spec: { ...v1.spec, bindings: [{ name: "KV", type: "kv_namespace", namespace_id: "0123456789abcdef0123456789abcdef" } as Binding] } });
+    const withKv = desiredJobBuilder(r, kv, config)!;
+    expect(withKv.spec.bindingsGateway).toBe(config.bindingsGateway);
+    expect(desiredJobBuilder(r, kv, { ...config, bindingsGateway: "gw.other:8080" })!.metadata.name).not.toBe(withKv.metadata.name);
+    expect(desiredJobBuilder(r, versions, { ...config, bindingsGateway: "gw.other:8080" })!.metadata.name).toBe(plain.metadata.name);
   });
 
   it("builds a version identical to an older one (a secret change) as that one, so the image is kept", () => {
@@ -217,7 +229,11 @@ describe("workloads", () => {
     ]);
     expect(c.ports!.map((p) => p.containerPort)).toEqual([8000, 8080, 8081]);
     expect(c.readinessProbe?.tcpSocket?.port).toBe("router");
-    expect(c.env).toEqual([{ name: "FIREWORKERS_HOST_SUFFIX", value: "acc1.workers.local" }]);
+    expect(c.env).toEqual([
+      { name: "FIREWORKERS_HOST_SUFFIX", value: "acc1.workers.local" },
+      // the bindings gateway credential: from the account's Secret, never a value in the template
+      { name: "FIREWORKERS_BINDINGS_CREDENTIAL", valueFrom: { secretKeyRef: { name: "bindings-credential.acc1", key: "credential" } } },
+    ]);
     expect(w.deployment.spec!.replicas).toBe(2);
   });
 

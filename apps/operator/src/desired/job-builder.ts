@@ -42,7 +42,7 @@ export const BUILD_FORMAT = 1;
 export function desiredJobBuilder(
   release: WorkerRelease,
   versions: ReadonlyMap<string, WorkerVersion>,
-  config: Pick<OperatorConfig, "imageRepositoryPrefix" | "baseImage">,
+  config: Pick<OperatorConfig, "imageRepositoryPrefix" | "baseImage" | "bindingsGateway">,
 ): JobBuilder | undefined {
   const deployed = release.spec.scripts ?? [];
   if (deployed.length === 0) return undefined;
@@ -77,7 +77,10 @@ export function desiredJobBuilder(
     return [...merged.values()];
   }
   const repository = `${config.imageRepositoryPrefix}/${accountId}`;
-  const inputHash = sha256(canonicalJson({ format: BUILD_FORMAT, accountId, repository, baseImage: config.baseImage, scripts }));
+  // Only bundles with a KV binding carry the gateway's address (it is in their config): others keep their hash.
+  const usesKv = scripts.some((s) => s.versions.some((v) => v.bindings?.some((b) => b.type === "kv_namespace")));
+  const bindingsGateway = usesKv ? config.bindingsGateway : undefined;
+  const inputHash = sha256(canonicalJson({ format: BUILD_FORMAT, accountId, repository, baseImage: config.baseImage, scripts, ...(bindingsGateway ? { bindingsGateway } : {}) }));
   return {
     apiVersion: API_VERSION,
     kind: "JobBuilder",
@@ -92,6 +95,7 @@ export function desiredJobBuilder(
       inputHash,
       image: { repository, tag: inputHash.slice(0, 32) },
       scripts,
+      ...(bindingsGateway ? { bindingsGateway } : {}),
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Deployment, HorizontalPodAutoscaler, Ingress, Secret, Service } from "@fireworkers/kube";
 import { LABELS, type WorkerBundle } from "@fireworkers/crd-types";
 import { HOST_SUFFIX_ENV } from "@fireworkers/workerd-config";
+import { BINDINGS_CREDENTIAL_ENV, BINDINGS_CREDENTIAL_SECRET_KEY, bindingsCredentialSecretName } from "@fireworkers/bindings-auth";
 import type { OperatorConfig } from "../config.ts";
 import { canonicalJson, controllerRef, sha256 } from "./common.ts";
 
@@ -71,7 +72,13 @@ export function desiredWorkloads(bundle: WorkerBundle, secrets: ReadonlyMap<stri
                 ...workers.map((w) => ({ name: `w${w.workerNumber}`, containerPort: workerPort(w.workerNumber) })),
               ],
               // The router matches Host <script>.<this suffix>; the image itself is domain-free.
-              env: [{ name: HOST_SUFFIX_ENV, value: `${bundle.spec.subdomain}.${config.baseDomain}` }],
+              env: [
+                { name: HOST_SUFFIX_ENV, value: `${bundle.spec.subdomain}.${config.baseDomain}` },
+                // The account's credential for the bindings gateway (KV): from its Secret, never in the image.
+                ...(account
+                  ? [{ name: BINDINGS_CREDENTIAL_ENV, valueFrom: { secretKeyRef: { name: bindingsCredentialSecretName(account), key: BINDINGS_CREDENTIAL_SECRET_KEY } } }]
+                  : []),
+              ],
               envFrom: workers
                 .filter((w) => w.secretRef)
                 .map((w) => ({ prefix: w.envPrefix, secretRef: { name: w.secretRef!, optional: true } })),

@@ -2,6 +2,8 @@
 import { type WorkerAccount, type WorkerBundle } from "@fireworkers/crd-types";
 import { desiredBundle, servedBuild } from "../desired/bundle.ts";
 import { desiredRelease } from "../desired/release.ts";
+import { credentialSecret } from "../desired/bindings.ts";
+import { bindingsCredentialSecretName } from "@fireworkers/bindings-auth";
 import { applyIfChanged, applyStatusIfChanged, deleteObject, settleAll } from "../runtime/apply.ts";
 import { setCondition } from "../runtime/conditions.ts";
 import type { ReconcileContext } from "./context.ts";
@@ -44,6 +46,8 @@ export async function reconcileAccount(ctx: ReconcileContext, name: string): Pro
   await settleAll([
     unverified ? undefined : applyIfChanged(ctx, release, observedRelease),
     applyIfChanged(ctx, bundle, observedBundle),
+    // The credential the account's bundle pods present to the bindings gateway (their Deployment reads it).
+    ctx.bindings.key ? applyIfChanged(ctx, credentialSecret(account, ctx.bindings.key), ctx.caches.credentials.get(bindingsCredentialSecretName(name))) : undefined,
     // A renamed spec.workerBundleName leaves the old bundle behind: remove it.
     ...caches.bundles
       .ofAccount(name)

@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { JobBuilder, WorkerAccount, WorkerBundle, WorkerDeployment, WorkerRelease, WorkerVersion } from "@fireworkers/crd-types";
+import type { JobBuilder, WorkerAccount, WorkerBundle, WorkerDeployment, WorkerKVNamespace, WorkerRelease, WorkerVersion } from "@fireworkers/crd-types";
 import type { Deployment, Ingress, Job, Secret, Service } from "@fireworkers/kube";
 import type { Logger } from "@fireworkers/observability";
 import type { OperatorConfig } from "../config.ts";
@@ -19,6 +19,9 @@ export interface Caches {
   services: Informer<Service>;
   ingresses: Informer<Ingress>;
   secrets: Informer<Secret>;
+  kvNamespaces: Informer<WorkerKVNamespace>;
+  /** The accounts' bindings credential Secrets (desired/bindings.ts), and nothing else. */
+  credentials: Informer<Secret>;
 }
 
 export interface ReconcileContext {
@@ -32,6 +35,8 @@ export interface ReconcileContext {
   /** The bucket the platform's objects live in; the only one the operator deletes from. */
   bucket: string;
   now: () => Date;
+  /** The bindings gateway key, read (or created) once this replica leads; credentials derive from it. */
+  bindings: { key?: Buffer };
   /** This reconcile's deadline (and the controller's stop): pass it to every S3 and apiserver call. */
   signal: AbortSignal;
 }

@@ -23,6 +23,9 @@ const spec = Type.Object(
       repository: Type.String({ minLength: 1, description: "Target repository, e.g. registry.example.com/workers/<account>." }),
       tag: Type.String({ minLength: 1, maxLength: 128 }),
     }),
+    bindingsGateway: Type.Optional(
+      Type.String({ maxLength: 261, pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?:[0-9]{1,5}$", description: "host:port of the bindings gateway, for bundles with KV bindings." }),
+    ),
     scripts: MapList(
       Type.Object({
         name: ScriptName,

@@ -14,6 +14,7 @@ export interface PlatformImages {
   operator: string;
   api: string;
   jobBuilder: string;
+  gateway: string;
 }
 
 /** What the images are made of: the product's sources (apps/, libs/) and the image builder (tools/images);
@@ -41,8 +42,8 @@ export async function ensureImages(registry: string, stateFile: string, log: (ms
   const inputs = inputsHash();
   if (existsSync(stateFile)) {
     const prev = JSON.parse(readFileSync(stateFile, "utf8")) as PlatformImages;
-    const refs = [prev.base, prev.operator, prev.api, prev.jobBuilder];
-    if (prev.inputs === inputs && (await Promise.all(refs.map(inRegistry))).every(Boolean)) {
+    const refs = [prev.base, prev.operator, prev.api, prev.jobBuilder, prev.gateway];
+    if (prev.inputs === inputs && refs.every(Boolean) && (await Promise.all(refs.map(inRegistry))).every(Boolean)) {
       log(`  unchanged since the last push (inputs ${inputs}), all in ${registry}`);
       return prev;
     }
@@ -74,8 +75,8 @@ export async function ensureImages(registry: string, stateFile: string, log: (ms
     return ref;
   };
   if (!base) throw new Error("make base-image printed no image");
-  const images: PlatformImages = { inputs, base, operator: pick("operator"), api: pick("fake-cf-api"), jobBuilder: pick("job-builder") };
+  const images: PlatformImages = { inputs, base, operator: pick("operator"), api: pick("fake-cf-api"), jobBuilder: pick("job-builder"), gateway: pick("bindings-gateway") };
   writeFileSync(stateFile, JSON.stringify(images, null, 2));
-  for (const ref of [images.base, images.operator, images.api, images.jobBuilder]) log(`  ${ref}`);
+  for (const ref of [images.base, images.operator, images.api, images.jobBuilder, images.gateway]) log(`  ${ref}`);
   return images;
 }

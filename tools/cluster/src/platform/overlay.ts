@@ -19,6 +19,7 @@ export function localComponent(images: PlatformImages): string {
     "images:\n",
     imageEntry("fireworkers/operator", images.operator),
     imageEntry("fireworkers/fake-cf-api", images.api),
+    imageEntry("fireworkers/bindings-gateway", images.gateway),
     "configMapGenerator:\n",
     "  - name: fireworkers-operator\n",
     "    behavior: merge\n",

@@ -18,6 +18,7 @@ const images = {
   operator: `10.244.0.1:5000/fireworkers/operator@${digest("b")}`,
   api: `10.244.0.1:5000/fireworkers/fake-cf-api@${digest("c")}`,
   jobBuilder: `10.244.0.1:5000/fireworkers/job-builder@${digest("d")}`,
+  gateway: `10.244.0.1:5000/fireworkers/bindings-gateway@${digest("e")}`,
 };
 
 // A copy of deploy/ next to a dist/local component, as `make up` leaves them.
@@ -35,8 +36,8 @@ const find = (objs: any[], kind: string, name: string) => objs.find((o) => o.kin
 describe.each(["local", "example"])("deploy/%s", (overlay) => {
   const objs = build(overlay);
 
-  it("runs the operator and the API at 2 replicas, hardened, probed and bounded, images by digest", () => {
-    for (const name of ["fireworkers-operator", "fake-cf-api"]) {
+  it("runs the operator, the API and the bindings gateway at 2 replicas, hardened, probed and bounded, images by digest", () => {
+    for (const name of ["fireworkers-operator", "fake-cf-api", "bindings-gateway"]) {
       const d = find(objs, "Deployment", name);
       expect(d.metadata.namespace).toBe("fireworkers");
       expect(d.spec.replicas).toBe(2);
@@ -55,6 +56,11 @@ describe.each(["local", "example"])("deploy/%s", (overlay) => {
       expect(find(objs, "RoleBinding", sa).subjects[0]).toMatchObject({ name: sa, namespace: "fireworkers" });
     }
     expect(find(objs, "Service", "fake-cf-api").spec.ports[0]).toMatchObject({ port: 80, targetPort: "http" });
+    expect(find(objs, "Service", "bindings-gateway").spec.ports[0]).toMatchObject({ port: 80, targetPort: "http" });
+    // The gateway's key comes from the Secret the operator makes; it reads no Secret itself (RBAC).
+    const gateway = find(objs, "Deployment", "bindings-gateway").spec.template.spec.containers[0];
+    expect(gateway.env).toContainEqual({ name: "BINDINGS_GATEWAY_KEY", valueFrom: { secretKeyRef: { name: "fireworkers-bindings-gateway-key", key: "key" } } });
+    expect(find(objs, "Role", "bindings-gateway").rules).toEqual([{ apiGroups: ["api.cf-worker"], resources: ["workerkvnamespaces"], verbs: ["get", "list", "watch"] }]);
   });
 
   it("gives the build Jobs their S3 settings and a dockerconfigjson Secret", () => {
@@ -78,6 +84,7 @@ describe("deploy/local", () => {
   it("pins the digests make up pushed and points everything at the node IP", () => {
     expect(find(objs, "Deployment", "fireworkers-operator").spec.template.spec.containers[0].image).toBe(images.operator);
     expect(find(objs, "Deployment", "fake-cf-api").spec.template.spec.containers[0].image).toBe(images.api);
+    expect(find(objs, "Deployment", "bindings-gateway").spec.template.spec.containers[0].image).toBe(images.gateway);
     const op = find(objs, "ConfigMap", "fireworkers-operator").data;
     expect(op).toMatchObject({
       BASE_IMAGE: images.base,

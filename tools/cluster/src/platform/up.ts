@@ -32,17 +32,18 @@ const cluster = JSON.parse(readFileSync(paths.info, "utf8")) as ClusterInfo;
 const kube = { kubectl: cluster.kubectl, kubeconfig: cluster.kubeconfig };
 const apiUrl = `http://${cluster.nodeIp}:30787`;
 
-stepLog(`images: workerd runtime base + fake-cf-api, operator, job-builder -> ${cluster.registry}`);
+stepLog(`images: workerd runtime base + fake-cf-api, operator, job-builder, bindings-gateway -> ${cluster.registry}`);
 const images = await ensureImages(cluster.registry, join(LOCAL_DIR, "images.json"), log);
 
-stepLog("deploy/local: namespace, CRDs, RBAC, operator (2), fake-cf-api (2), S3/registry config");
+stepLog("deploy/local: namespace, CRDs, RBAC, operator (2), fake-cf-api (2), bindings-gateway (2), S3/registry config");
 writeLocalComponent(join(LOCAL_DIR, "kustomization.yaml"), images);
 const applied = await kubectl(kube, ["apply", "--server-side", "--force-conflicts", "--field-manager=fireworkers-deploy", "-k", join(REPO_ROOT, "deploy/local")]);
 const changed = applied.split("\n").filter((l) => l && !l.endsWith("unchanged") && !l.includes("serverside-applied")).length;
 log(`  applied (${applied.trim().split("\n").length} objects${changed ? `, ${changed} changed` : ""})`);
 
-stepLog("rollouts: fireworkers-operator, fake-cf-api");
-for (const d of ["fireworkers-operator", "fake-cf-api"]) {
+stepLog("rollouts: fireworkers-operator, fake-cf-api, bindings-gateway");
+// The gateway's pods start once the operator has made the gateway key Secret they read.
+for (const d of ["fireworkers-operator", "fake-cf-api", "bindings-gateway"]) {
   await kubectl(kube, ["-n", NAMESPACE, "rollout", "status", `deployment/${d}`, "--timeout=300s"]);
   log(`  ${d} rolled out`);
 }

