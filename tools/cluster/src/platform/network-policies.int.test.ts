@@ -15,7 +15,7 @@ const env = inject("env");
 const digest = (c: string) => `10.244.0.1:5000/x@sha256:${c.repeat(64)}`;
 const root = mkdtempSync(join(tmpdir(), "netpol-"));
 cpSync(join(REPO_ROOT, "deploy"), join(root, "deploy"), { recursive: true });
-writeLocalComponent(join(root, "dist/local/kustomization.yaml"), { inputs: "test", base: digest("a"), operator: digest("b"), api: digest("c"), jobBuilder: digest("d") });
+writeLocalComponent(join(root, "dist/local/kustomization.yaml"), { inputs: "test", base: digest("a"), operator: digest("b"), api: digest("c"), jobBuilder: digest("d"), gateway: digest("e") });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function policies(overlay: string): any[] {
