@@ -21,12 +21,13 @@ import {
 } from "@fireworkers/kv-store";
 import { checkNamespaceId, checkTitle, keyNotFound, namespaceNotFound, namespaceView, pageNamespaces, parseBulkGet, parseBulkWrite, parseKeyNames } from "../domain/kv.ts";
 import { ok } from "../http/envelope.ts";
-import { accountId, accountParams, answers, anyResult } from "../http/schemas.ts";
+import { accountId, accountParams, answers, anyResult, errorEnvelope } from "../http/schemas.ts";
 
 // Paths are relative to /client/v4/accounts/:accountId (routes/index.ts).
 const tags = ["kv"];
 // Checked by the handlers (checkNamespaceId, validateKey) so a bad one gets KV's own code, naming the field.
-const namespaceId = Type.String({ maxLength: 64 });
+// The id is declared as what it is, so schema-valid input is accepted (the fuzzer checks the document).
+const namespaceId = Type.String({ pattern: "^[0-9a-f]{32}$", description: "KV namespace id (32 lowercase hex)." });
 const nsParams = Type.Object({ accountId, namespaceId });
 const keyParams = Type.Object({ accountId, namespaceId, keyName: Type.String() });
 const pageQuery = Type.Object({
@@ -174,7 +175,16 @@ export const kvRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
     values.get(
       "/storage/kv/namespaces/:namespaceId/values/:keyName",
-      { config: auth, schema: { summary: "A value (the raw bytes, not an envelope)", tags, params: keyParams } },
+      {
+        config: auth,
+        schema: {
+          summary: "A value (the raw bytes, not an envelope)",
+          tags,
+          params: keyParams,
+          // 200 is the raw value (sent as a stream, never serialized); failures are Cloudflare envelopes.
+          response: { 200: { description: "the value's raw bytes" }, "4xx": errorEnvelope, "5xx": errorEnvelope },
+        },
+      },
       async (req, reply) => {
         const ref = await namespace(req.params);
         const stored = await kv.get(ref, validateKey(req.params.keyName, "key_name"));
