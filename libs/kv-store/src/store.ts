@@ -211,18 +211,23 @@ export class KvStore {
       }
       return;
     }
+    try {
+      await this.upload(Key, source, Metadata);
+    } catch (err) {
+      throw (counted.errored as Error | null) ?? err;
+    }
+  }
+
+  /** A body of unknown length, streamed as a multipart upload that holds at most `queueSize` parts in memory. */
+  private async upload(Key: string, Body: Readable, Metadata?: Record<string, string>): Promise<void> {
     const upload = new Upload({
       client: this.s3,
-      params: { Bucket: this.bucket, Key, Body: source, Metadata },
+      params: { Bucket: this.bucket, Key, Body, ...(Metadata ? { Metadata } : {}) },
       partSize: this.partBytes,
       queueSize: this.queueSize,
       leavePartsOnError: false,
     });
-    try {
-      await upload.done();
-    } catch (err) {
-      throw (counted.errored as Error | null) ?? err;
-    }
+    await upload.done();
   }
 
   /**
@@ -235,15 +240,8 @@ export class KvStore {
     const remove = () => this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: staging })).then(() => undefined);
     const counted = sizeLimit(MAX_VALUE_BYTES, field);
     value.on("error", (err) => counted.destroy(err));
-    const upload = new Upload({
-      client: this.s3,
-      params: { Bucket: this.bucket, Key: staging, Body: value.pipe(counted) },
-      partSize: this.partBytes,
-      queueSize: this.queueSize,
-      leavePartsOnError: false,
-    });
     try {
-      await upload.done();
+      await this.upload(staging, value.pipe(counted));
     } catch (err) {
       await remove().catch(() => undefined);
       throw (counted.errored as Error | null) ?? err;
