@@ -21,7 +21,16 @@ export interface GatewayOptions {
   now?: () => number;
 }
 
-export type Gateway = FastifyInstance & { gatewayMetrics: GatewayMetrics; kvStore: KvStore; kvCache: ValueCache };
+// The gateway's decorators, declared the way Fastify types them (as the API's plugins/services.ts does).
+declare module "fastify" {
+  interface FastifyInstance {
+    gatewayMetrics: GatewayMetrics;
+    kvStore: KvStore;
+    kvCache: ValueCache;
+  }
+}
+
+export type Gateway = FastifyInstance;
 
 /** HTTP status text must be a header-safe line: the Worker sees it in the thrown error. */
 const statusText = (message: string) => message.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
@@ -46,7 +55,7 @@ export function buildGateway(options: GatewayOptions): Gateway {
     // A KV key is up to 512 bytes, percent-encoded up to three times that.
     routerOptions: { maxParamLength: 2048 },
     keepAliveTimeout: 65_000,
-  }) as unknown as Gateway;
+  });
   const metrics = createMetrics();
   const store = new KvStore(s3, config.s3.bucket, { now: options.now });
   const cache = new ValueCache(config.cacheMaxBytes, config.cacheMaxValueBytes, options.now);

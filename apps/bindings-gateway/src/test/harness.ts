@@ -148,7 +148,7 @@ const config :Workerd.Config = (
 /** Runs one KV operation in the tenant worker; answers {ok, result} or {ok: false, error}. */
 export async function op(workerd: { url: string }, body: Record<string, unknown>): Promise<{ ok: boolean; result?: any; error?: string }> {
   const res = await fetch(workerd.url, { method: "POST", body: JSON.stringify(body) });
-  return (await res.json()) as never;
+  return (await res.json()) as { ok: boolean; result?: any; error?: string };
 }
 
 // The tenant's code: ordinary Worker code using env.<binding>, plus attacks for the isolation tests.

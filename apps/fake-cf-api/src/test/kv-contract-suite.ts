@@ -127,8 +127,8 @@ export function defineKvContractSuite(version: 3 | 4, env: TestEnvInfo): void {
     });
 
     it("kv bulk put / get / delete", async () => {
-      const pairs = Array.from({ length: 1500 }, (_, i) => ({ key: `bulk:${String(i).padStart(4, "0")}`, value: `v${i}` }));
-      pairs.push({ key: "bulk:b64", value: Buffer.from([0, 1, 2, 255]).toString("base64"), base64: true } as never);
+      const pairs: { key: string; value: string; base64?: boolean }[] = Array.from({ length: 1500 }, (_, i) => ({ key: `bulk:${String(i).padStart(4, "0")}`, value: `v${i}` }));
+      pairs.push({ key: "bulk:b64", value: Buffer.from([0, 1, 2, 255]).toString("base64"), base64: true });
       writeFileSync(join(dir, "bulk.json"), JSON.stringify(pairs));
       let r = await run(["kv", "bulk", "put", "bulk.json", "--namespace-id", id, ...remote]);
       expect(r.code, r.output).toBe(0);

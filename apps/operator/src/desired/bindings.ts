@@ -39,7 +39,7 @@ export function credentialSecret(account: WorkerAccount, key: Buffer): Secret {
     metadata: {
       name: bindingsCredentialSecretName(accountId),
       labels: { ...managedLabels(accountId), "app.kubernetes.io/component": CREDENTIAL_COMPONENT },
-      ownerReferences: [controllerRef(account as never)],
+      ownerReferences: [controllerRef(account)],
     },
     type: "Opaque",
     data: { [BINDINGS_CREDENTIAL_SECRET_KEY]: Buffer.from(mintCredential(key, accountId)).toString("base64") },
